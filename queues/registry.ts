@@ -1,0 +1,10 @@
+import type { QueueDefinition } from './define.js';
+import { diagnosticsQueue } from './diagnostics.js';
+import { opsMonitorQueue } from './ops-monitor.js';
+
+/** Every queue Flywheel has. A queue exists only if it is listed here. */
+export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [opsMonitorQueue, diagnosticsQueue];
+
+export function findQueueDefinition(name: string): QueueDefinition | undefined {
+  return QUEUE_DEFINITIONS.find((definition) => definition.name === name);
+}

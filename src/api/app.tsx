@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../deps.js';
+import { loginRoutes } from '../web/login.js';
+import { authenticate, requireRole } from './auth.js';
+import { BOARD_PATH, bullBoards } from './board.js';
+import type { AppEnv } from './env.js';
+import { errorBody, handleError } from './errors.js';
+import { newRouter } from './router.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { statusRoutes } from './routes/status.js';
+import { hasRole, tokenTable } from './tokens.js';
+import { traceMiddleware } from './trace.js';
+
+export interface AppOptions {
+  /** Signs dashboard sessions; default config.auth.sessionSecret, else random per process. */
+  sessionSecret?: string;
+}
+
+/** Builds the HTTP app; it opens no port (tests call `app.request`). */
+export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  const tokens = tokenTable(deps.config.auth);
+  const sessionSecret = options.sessionSecret || deps.config.auth.sessionSecret || randomBytes(32).toString('hex');
+  const auth = { tokens, sessionSecret, clock: deps.clock };
+  const app = newRouter();
+
+  app.use(traceMiddleware(deps.logger));
+  app.use(async (c, next) => {
+    const stop = deps.metrics.httpDuration.startTimer({ method: c.req.method });
+    await next();
+    stop({ route: c.req.routePath, status: String(c.res.status) });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.server.bodyLimitBytes,
+      onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${deps.config.server.bodyLimitBytes} bytes`), 413),
+    }),
+  );
+  app.onError(handleError);
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
+
+  app.use('/metrics', authenticate(auth), requireRole('viewer'));
+  app.get('/metrics', async (c) => {
+    c.header('content-type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  const v1 = newRouter().route('/', statusRoutes(deps)).route('/', jobRoutes(deps));
+  const phase7 = newRouter().route('/', statusRoutes(deps));
+  app.use('/api/v1/*', authenticate(auth));
+  app.use('/api/phase7/*', authenticate(auth));
+  app.route('/api/v1', v1);
+  app.route('/api/phase7', phase7);
+
+  const boards = bullBoards(deps.queues);
+  app.use(BOARD_PATH, authenticate({ ...auth, onMissing: 'redirect' }));
+  app.use(`${BOARD_PATH}/*`, authenticate({ ...auth, onMissing: 'redirect' }));
+  const board = (c: Context<AppEnv>) =>
+    (hasRole(c.var.principal.roles, ['operator']) ? boards.full : boards.readOnly).fetch(c.req.raw);
+  app.all(BOARD_PATH, board);
+  app.all(`${BOARD_PATH}/*`, board);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Flywheel API', version: '1', description: 'Growth operations with a human in the loop' },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.get('/', (c) => c.redirect(BOARD_PATH, 302));
+  return app;
+}

@@ -1,0 +1,16 @@
+import type { Role } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+
+export interface Principal {
+  name: string;
+  roles: readonly Role[];
+  via: 'bearer' | 'session';
+}
+
+export interface AppEnv {
+  Variables: {
+    traceId: string;
+    logger: Logger;
+    principal: Principal;
+  };
+}

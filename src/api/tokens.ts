@@ -1,0 +1,36 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ROLES, type Config, type Role } from '../config/schema.js';
+
+export interface TokenEntry {
+  name: string;
+  roles: readonly Role[];
+  digest: Buffer;
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest();
+
+/** Tokens from config plus FLYWHEEL_ADMIN_TOKEN (named "admin", every role). Only digests are kept. */
+export function tokenTable(auth: Config['auth']): TokenEntry[] {
+  const entries = auth.tokens.map((t) => ({ name: t.name, roles: t.roles, digest: digest(t.token) }));
+  if (auth.adminToken) entries.push({ name: 'admin', roles: [...ROLES], digest: digest(auth.adminToken) });
+  return entries;
+}
+
+/**
+ * Finds the token's entry in constant time: every entry is compared (no early
+ * exit) on fixed-length digests, so timing reveals neither which nor how much matched.
+ */
+export function findToken(table: readonly TokenEntry[], presented: string): TokenEntry | undefined {
+  const candidate = digest(presented);
+  let found: TokenEntry | undefined;
+  for (const entry of table) {
+    if (timingSafeEqual(entry.digest, candidate) && !found) found = entry;
+  }
+  return found;
+}
+
+/** admin holds every permission; any valid token may read (viewer). */
+export function hasRole(roles: readonly Role[], wanted: readonly Role[]): boolean {
+  if (roles.includes('admin')) return true;
+  return wanted.some((role) => role === 'viewer' || roles.includes(role));
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'operator', 'approver', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+const seconds = z.number().positive();
+const share = z.number().min(0).max(1);
+/** An object whose fields all have defaults, so an absent section is filled in. */
+const section = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape).prefault({} as z.input<z.ZodObject<T, z.core.$strict>>);
+
+const tokenSchema = z.strictObject({
+  name: z.string().min(1),
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  roles: z.array(z.enum(ROLES)).min(1),
+});
+
+const schedule = (everySec: number) =>
+  section({ everySec: seconds.default(everySec).describe('interval between runs, seconds') });
+
+export const configSchema = z.strictObject({
+  server: section({
+    port: z.number().int().min(0).max(65535).default(3000),
+    host: z.string().default('0.0.0.0'),
+    bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
+    publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
+  }),
+  database: section({
+    url: z.string().default('').describe('Postgres URL; empty: embedded PGlite in pgliteDir (single process only)'),
+    pgliteDir: z.string().default('.flywheel/pgdata'),
+    poolSize: z.number().int().positive().default(10),
+  }),
+  redis: section({
+    url: z.string().default('redis://127.0.0.1:6379'),
+    prefix: z.string().min(1).default('flywheel').describe('key prefix of every queue and lock'),
+    startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
+  }),
+  auth: section({
+    tokens: z.array(tokenSchema).default([]),
+    adminToken: z.string().default('').describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role'),
+    sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
+  }),
+  logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }),
+  workers: section({
+    queues: z.string().default('').describe('WORKER_QUEUES: comma-separated queues a worker takes; empty: all'),
+    concurrency: z.record(z.string(), z.number().int().positive()).default({}).describe('per-queue concurrency'),
+    shutdownTimeoutSec: seconds.default(25),
+  }),
+  ops: section({
+    enabled: z.boolean().default(true),
+    monitor: schedule(30),
+    thresholds: section({
+      p95LatencyMs: z.number().positive().default(2000),
+      errorRate: share.default(0.05),
+      backlogAgeSec: seconds.default(300),
+      breachWindows: z.number().int().positive().default(3),
+      healthyWindows: z.number().int().positive().default(5),
+      autoResume: z.boolean().default(false),
+    }),
+    scaling: section({
+      minWorkers: z.number().int().min(0).default(1),
+      maxWorkers: z.number().int().positive().default(10),
+      targetDrainSec: seconds.default(60),
+      scaleUpCooldownSec: seconds.default(60),
+      scaleDownCooldownSec: seconds.default(300),
+      stabilizationWindowSec: seconds.default(300),
+      webhookUrl: z.string().default(''),
+    }),
+  }),
+  growth: section({
+    enabled: z.boolean().default(true),
+    analysis: schedule(3600),
+    alpha: share.default(0.05),
+    power: share.default(0.8),
+    budget: z.number().min(0).default(10_000).describe('reward budget proposals may spend per period'),
+    campaignCapacityShare: share.default(0.5).describe('share of Ops capacity campaigns may use'),
+  }),
+  beta: section({
+    enabled: z.boolean().default(true),
+    screening: schedule(86_400),
+    threshold: share.default(0.8),
+    teamCapacityPoints: z.number().positive().default(40),
+    inviteSecret: z.string().default('').describe('signs invitation links; empty: random per start'),
+  }),
+  approvals: section({
+    enabled: z.boolean().default(true),
+    expirySweep: schedule(3600),
+    timeoutsSec: section({
+      critical: seconds.default(900),
+      high: seconds.default(3600),
+      normal: seconds.default(14_400),
+      low: seconds.default(86_400),
+    }),
+    dualChannelMinPriority: z.enum(PRIORITIES).default('high'),
+    escalateAtShare: share.default(0.5),
+    requireDistinctApprovers: z.boolean().default(true),
+  }),
+  telegram: section({
+    enabled: z.boolean().default(false),
+    botToken: z.string().default(''),
+    webhookSecret: z.string().default(''),
+    apiRoot: z.string().default('https://api.telegram.org'),
+    approverChats: z.array(z.number().int()).default([]),
+    escalationChats: z.array(z.number().int()).default([]),
+    approvers: z
+      .array(z.strictObject({ userId: z.number().int(), name: z.string().min(1), roles: z.array(z.enum(ROLES)).min(1) }))
+      .default([]),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { openQueues, type Queues } from '../queues/queues.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config/schema.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Database } from './db/schema.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
+import { connectRedis } from './redis/connect.js';
+
+/** Everything a part of Flywheel may use, built once at the entry point and passed down. */
+export interface Deps {
+  config: Readonly<Config>;
+  db: Kysely<Database>;
+  dbKind: 'postgres' | 'pglite';
+  /** The Redis actually in use (config.redis.url, or a locally started redis-server). */
+  redisUrl: string;
+  /** Producer connection: fails fast, for requests and enqueues. */
+  redis: Redis;
+  queues: Queues;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  /** Closes queues, Redis and Postgres, in that order. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DepsOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides config.redis.url (a locally started redis-server). */
+  redisUrl?: string;
+  /** Postgres schema for search_path (tests). */
+  dbSchema?: string;
+  migrate?: boolean;
+}
+
+export async function buildDeps(options: DepsOptions): Promise<Deps> {
+  const { config, logger } = options;
+  const database = await openDatabase({ ...config.database, schema: options.dbSchema });
+  if (options.migrate ?? true) await migrateToLatest(database.db);
+  const redisUrl = options.redisUrl ?? config.redis.url;
+  const redis = await connectRedis(redisUrl, 'producer', (error) =>
+    logger.error({ err: error }, 'redis connection error'),
+  );
+  const queues = openQueues(redis, config.redis.prefix, (error) => logger.error({ err: error }, 'queue error'));
+  const metrics = createMetrics(async () =>
+    Promise.all(queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    redisUrl,
+    redis,
+    queues,
+    logger,
+    clock: options.clock ?? systemClock,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        await queues.close();
+        await redis.quit().catch(() => redis.disconnect());
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

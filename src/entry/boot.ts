@@ -1,0 +1,96 @@
+import { registerSchedulers } from '../../queues/schedulers.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { buildDeps, type Deps } from '../deps.js';
+import { createLogger, type Logger } from '../logger.js';
+import { evictionPolicy } from '../redis/connect.js';
+import { ensureRedis, RedisUnavailableError } from '../redis/local-server.js';
+
+export interface Booted {
+  deps: Deps;
+  /** Stops a redis-server this process started, if any. */
+  stopLocalRedis(): Promise<void>;
+}
+
+export interface BootOptions {
+  process: 'start' | 'web' | 'worker' | 'bot' | 'release';
+  /** Only the single-process start may launch redis-server and use embedded PGlite. */
+  singleProcess: boolean;
+}
+
+/** Reads config, reaches Redis and Postgres, applies migrations and registers schedulers. */
+export async function boot(options: BootOptions): Promise<Booted> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof Error) exitWith(error.message);
+    throw error;
+  }
+  const logger = createLogger(config.logging.level).child({ process: options.process });
+  if (!config.database.url && !options.singleProcess) {
+    exitWith(`the ${options.process} process needs DATABASE_URL: embedded PGlite serves a single process (npm start) only`);
+  }
+  let local;
+  try {
+    local = await ensureRedis(config.redis.url, {
+      startLocal: options.singleProcess && config.redis.startLocal,
+      dir: '.flywheel/redis',
+    });
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) exitWith(error.message);
+    throw error;
+  }
+  if (local.url !== config.redis.url) logger.warn({ url: local.url }, 'Redis was not reachable; started a local redis-server');
+  const deps = await buildDeps({ config, logger, redisUrl: local.url });
+  logger.info({ database: deps.dbKind }, 'database migrated');
+  await warnOnEviction(deps, logger);
+  const schedulers = await registerSchedulers(deps.queues, deps.redis, config);
+  logger.info({ schedulers }, 'job schedulers registered');
+  return { deps, stopLocalRedis: local.stop };
+}
+
+async function warnOnEviction(deps: Deps, logger: Logger) {
+  const policy = await evictionPolicy(deps.redis);
+  if (policy && policy !== 'noeviction') {
+    logger.error({ policy }, 'Redis maxmemory-policy must be noeviction: locks and jobs are keys that eviction can drop');
+  }
+}
+
+export function exitWith(message: string): never {
+  process.stderr.write(`flywheel: ${message}\n`);
+  process.exit(1);
+}
+
+/**
+ * First SIGTERM/SIGINT: graceful shutdown; a second signal or the deadline: exit now.
+ * `stop` runs once (stop intake, drain workers, close queues, Redis, Postgres).
+ */
+export function onShutdown(logger: Logger, deadlineMs: number, stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown deadline passed: exiting');
+      process.exit(1);
+    }, deadlineMs);
+    timer.unref();
+    stop().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

@@ -1,0 +1,14 @@
+import { startWorkers } from '../../workers/start.js';
+import { connectRedis } from '../redis/connect.js';
+import { boot, onShutdown } from './boot.js';
+
+const { deps } = await boot({ process: 'worker', singleProcess: false });
+const connection = await connectRedis(deps.redisUrl, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
+const workers = startWorkers(deps, connection);
+deps.logger.info({ queues: workers.queues }, 'worker started');
+onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, async () => {
+  const outcome = await workers.close();
+  deps.logger.info({ outcome }, 'workers closed');
+  await connection.quit().catch(() => connection.disconnect());
+  await deps.close();
+});

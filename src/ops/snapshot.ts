@@ -1,0 +1,61 @@
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import type { Deps } from '../deps.js';
+import { pingRedis } from '../redis/connect.js';
+
+export interface QueueSnapshot {
+  waiting: number;
+  active: number;
+  delayed: number;
+  prioritized: number;
+  failed: number;
+  completed: number;
+  /** waiting + prioritized + delayed: what scaling must drain (the wait list alone undercounts). */
+  backlog: number;
+  /** Age of the oldest waiting job (BullMQ keeps no time-in-queue metric). */
+  oldestWaitingAgeMs: number | null;
+}
+
+export interface SystemSnapshot {
+  at: string;
+  queues: Record<string, QueueSnapshot>;
+  redisRttMs: number;
+  postgresRttMs: number;
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+}
+
+export async function measureQueue(deps: Deps, name: string, now: Date): Promise<QueueSnapshot> {
+  const queue = deps.queues.get(name);
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+  const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+  const c = (state: string) => counts[state] ?? 0;
+  return {
+    waiting: c('waiting'),
+    active: c('active'),
+    delayed: c('delayed'),
+    prioritized: c('prioritized'),
+    failed: c('failed'),
+    completed: c('completed'),
+    backlog: c('waiting') + c('prioritized') + c('delayed'),
+    oldestWaitingAgeMs: oldest ? Math.max(0, now.getTime() - oldest.timestamp) : null,
+  };
+}
+
+/** Measures queues, Redis and Postgres round trips, and this process's event-loop lag. */
+export async function takeSnapshot(deps: Deps, eventLoop: IntervalHistogram): Promise<SystemSnapshot> {
+  const now = deps.clock.now();
+  const queues: Record<string, QueueSnapshot> = {};
+  for (const queue of deps.queues.all()) queues[queue.name] = await measureQueue(deps, queue.name, now);
+  const redisRttMs = await pingRedis(deps.redis);
+  const started = performance.now();
+  await sql`select 1`.execute(deps.db);
+  const postgresRttMs = performance.now() - started;
+  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  const eventLoopLagMs = {
+    p50: ms(eventLoop.percentile(50)),
+    p99: ms(eventLoop.percentile(99)),
+    max: ms(eventLoop.max),
+  };
+  eventLoop.reset();
+  return { at: now.toISOString(), queues, redisRttMs, postgresRttMs, eventLoopLagMs };
+}

@@ -1,0 +1,108 @@
+import { hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
+import type { Deps } from '../src/deps.js';
+import type { WorkerDefinition } from './define.js';
+import { WORKER_DEFINITIONS } from './registry.js';
+
+export interface RunningWorkers {
+  queues: string[];
+  /** Stops taking jobs and waits for in-flight ones up to `timeoutMs`; past it, closes by force
+   * (the unfinished jobs' locks expire and BullMQ's stalled check hands them to another worker). */
+  close(timeoutMs?: number): Promise<'drained' | 'forced'>;
+}
+
+/** Parses WORKER_QUEUES ("a,b"); empty means every queue. Unknown names are an error. */
+export function selectWorkers(list: string): WorkerDefinition[] {
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) return [...WORKER_DEFINITIONS];
+  return names.map((name) => {
+    const found = WORKER_DEFINITIONS.find((definition) => definition.queue.name === name);
+    if (!found) {
+      const known = WORKER_DEFINITIONS.map((definition) => definition.queue.name).join(', ');
+      throw new Error(`WORKER_QUEUES names unknown queue "${name}" (known: ${known})`);
+    }
+    return found;
+  });
+}
+
+export function startWorkers(deps: Deps, connection: Redis, definitions = selectWorkers(deps.config.workers.queues)): RunningWorkers {
+  const identity = `${hostname()}:${process.pid}`;
+  const eventLoop = monitorEventLoopDelay({ resolution: 10 });
+  eventLoop.enable();
+  const workers = definitions.map((definition) => {
+    const queue = definition.queue.name;
+    const worker = new Worker(
+      queue,
+      async (job) => {
+        const parsed = definition.queue.payload.safeParse(job.data);
+        if (!parsed.success) {
+          throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        }
+        const data = parsed.data as { traceId?: string };
+        const traceId = data.traceId ?? `${queue}:${job.id}`;
+        const logger = deps.logger.child({ traceId, queue, jobId: job.id });
+        const runId = await recordJobStart(deps.db, {
+          queue,
+          jobId: job.id ?? '',
+          jobName: job.name,
+          traceId,
+          attempt: job.attemptsMade + 1,
+          worker: identity,
+          startedAt: deps.clock.now(),
+        });
+        const stopTimer = deps.metrics.jobDuration.startTimer({ queue });
+        try {
+          const result = await definition.process({
+            data: parsed.data,
+            traceId,
+            job,
+            deps,
+            logger,
+            eventLoop,
+            progress: (value) => job.updateProgress(value),
+          });
+          await recordJobEnd(deps.db, runId, { status: 'completed', result, finishedAt: deps.clock.now() });
+          stopTimer({ status: 'completed' });
+          deps.metrics.jobsProcessed.inc({ queue, status: 'completed' });
+          return result;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          await recordJobEnd(deps.db, runId, { status: 'failed', error: message, finishedAt: deps.clock.now() });
+          stopTimer({ status: 'failed' });
+          deps.metrics.jobsProcessed.inc({ queue, status: 'failed' });
+          logger.warn({ err: error }, 'job failed');
+          throw error;
+        }
+      },
+      {
+        connection,
+        prefix: deps.queues.prefix,
+        concurrency: deps.config.workers.concurrency[queue] ?? 1,
+      },
+    );
+    worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
+    return worker;
+  });
+  let closing: Promise<'drained' | 'forced'> | undefined;
+  return {
+    queues: definitions.map((definition) => definition.queue.name),
+    close(timeoutMs = deps.config.workers.shutdownTimeoutSec * 1000) {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'forced'>((resolve) => {
+          timer = setTimeout(() => resolve('forced'), timeoutMs);
+        });
+        // worker.close() has no deadline of its own.
+        const outcome = await Promise.race([Promise.all(workers.map((w) => w.close())).then(() => 'drained' as const), deadline]);
+        clearTimeout(timer);
+        if (outcome === 'forced') await Promise.all(workers.map((w) => w.close(true)));
+        eventLoop.disable();
+        return outcome;
+      })();
+      return closing;
+    },
+  };
+}
