@@ -21,6 +21,8 @@ export interface QueueDefinition<S extends z.ZodType = z.ZodType> {
   defaultJobOptions: JobsOptions;
   /** Agent queues can be run by hand through `POST /api/v1/jobs/:queue`. */
   triggerable: boolean;
+  /** Record every run in Postgres (job_runs): right for agent runs, too costly for high-volume queues. */
+  recordRuns: boolean;
   /** The background schedule, or null when its component is disabled. */
   schedule: ((config: Readonly<Config>) => ScheduleSpec | null) | null;
 }

@@ -12,5 +12,6 @@ export const diagnosticsQueue = defineQueue({
   }),
   defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...RETENTION },
   triggerable: true,
+  recordRuns: false,
   schedule: null,
 });

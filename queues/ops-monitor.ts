@@ -6,6 +6,7 @@ export const opsMonitorQueue = defineQueue({
   payload: z.strictObject({ ...traceField }),
   defaultJobOptions: { attempts: 1, ...RETENTION },
   triggerable: true,
+  recordRuns: true,
   schedule: (config) =>
     config.ops.enabled ? { everyMs: config.ops.monitor.everySec * 1000, jobName: 'snapshot' } : null,
 });

@@ -23,6 +23,11 @@ export interface Queues {
     data: z.input<S>,
     options?: JobsOptions,
   ): Promise<{ id: string; queue: string }>;
+  /** The same for many jobs in one round trip; nothing is added if any payload is invalid. */
+  enqueueBulk<S extends z.ZodType>(
+    definition: QueueDefinition<S>,
+    jobs: { name: string; data: z.input<S>; options?: JobsOptions }[],
+  ): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,15 @@ export function openQueues(connection: Redis, prefix: string, onError: (error: E
       const jobId = options?.jobId ?? randomUUID();
       const job = await this.get(definition.name).add(name, parsed.data, { ...options, jobId });
       return { id: job.id ?? jobId, queue: definition.name };
+    },
+    async enqueueBulk(definition, jobs) {
+      const parsed = jobs.map((job) => {
+        const result = definition.payload.safeParse(job.data);
+        if (!result.success) throw new InvalidJobDataError(definition.name, result.error.issues);
+        return { name: job.name, data: result.data, opts: { ...job.options, jobId: job.options?.jobId ?? randomUUID() } };
+      });
+      const added = await this.get(definition.name).addBulk(parsed);
+      return added.map((job, i) => job.id ?? parsed[i]!.opts.jobId);
     },
     close() {
       closing ??= Promise.all([...byName.values()].map((queue) => queue.close())).then(() => undefined);

@@ -44,7 +44,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
         const data = parsed.data as { traceId?: string };
         const traceId = data.traceId ?? `${queue}:${job.id}`;
         const logger = deps.logger.child({ traceId, queue, jobId: job.id });
-        const runId = await recordJobStart(deps.db, {
+        const run = {
           queue,
           jobId: job.id ?? '',
           jobName: job.name,
@@ -52,7 +52,8 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
           attempt: job.attemptsMade + 1,
           worker: identity,
           startedAt: deps.clock.now(),
-        });
+        };
+        const runId = definition.queue.recordRuns ? await recordJobStart(deps.db, run) : null;
         const stopTimer = deps.metrics.jobDuration.startTimer({ queue });
         try {
           const result = await definition.process({
@@ -64,13 +65,13 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
             eventLoop,
             progress: (value) => job.updateProgress(value),
           });
-          await recordJobEnd(deps.db, runId, { status: 'completed', result, finishedAt: deps.clock.now() });
+          if (runId) await recordJobEnd(deps.db, runId, { status: 'completed', result, finishedAt: deps.clock.now() });
           stopTimer({ status: 'completed' });
           deps.metrics.jobsProcessed.inc({ queue, status: 'completed' });
           return result;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          await recordJobEnd(deps.db, runId, { status: 'failed', error: message, finishedAt: deps.clock.now() });
+          if (runId) await recordJobEnd(deps.db, runId, { status: 'failed', error: message, finishedAt: deps.clock.now() });
           stopTimer({ status: 'failed' });
           deps.metrics.jobsProcessed.inc({ queue, status: 'failed' });
           logger.warn({ err: error }, 'job failed');
@@ -81,6 +82,8 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
         connection,
         prefix: deps.queues.prefix,
         concurrency: deps.config.workers.concurrency[queue] ?? 1,
+        lockDuration: deps.config.workers.lockDurationSec * 1000,
+        stalledInterval: deps.config.workers.lockDurationSec * 1000,
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));

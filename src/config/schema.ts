@@ -47,6 +47,9 @@ export const configSchema = z.strictObject({
     queues: z.string().default('').describe('WORKER_QUEUES: comma-separated queues a worker takes; empty: all'),
     concurrency: z.record(z.string(), z.number().int().positive()).default({}).describe('per-queue concurrency'),
     shutdownTimeoutSec: seconds.default(25),
+    lockDurationSec: seconds
+      .default(30)
+      .describe("a job's lock; a worker that dies or is stopped by force releases its jobs to others after this long"),
   }),
   ops: section({
     enabled: z.boolean().default(true),

@@ -33,7 +33,8 @@ const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.tes
 
 export function loginRoutes(options: { tokens: readonly TokenEntry[]; sessionSecret: string; clock: Clock; secureCookies: boolean }) {
   return new Hono<AppEnv>()
-    .use(csrf())
+    .use('/login', csrf())
+    .use('/logout', csrf())
     .get('/login', (c) => c.html(<LoginPage next={safeNext(c.req.query('next'))} />))
     .post('/login', async (c) => {
       const form = await c.req.parseBody();

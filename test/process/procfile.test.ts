@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { diagnosticsQueue } from '../../queues/diagnostics.js';
+import { createTestContext, type TestContext } from '../support/deps.js';
+import { readProcfile, type RunningProcess, startProcess } from '../support/procfile.js';
+import { waitFor } from '../support/wait-for.js';
+
+describe('Procfile processes', () => {
+  let ctx: TestContext;
+  let env: Record<string, string>;
+  const started: RunningProcess[] = [];
+
+  before(async () => {
+    // The Procfile runs the compiled build, as production does.
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    ctx = await createTestContext({
+      config: {
+        ops: { monitor: { everySec: 1 } },
+        workers: { shutdownTimeoutSec: 10, lockDurationSec: 2 },
+        logging: { level: 'info' },
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'fw-procfile-'));
+    writeFileSync(join(dir, 'flywheel.yaml'), ctx.configYaml);
+    env = { FLYWHEEL_CONFIG: join(dir, 'flywheel.yaml') };
+  });
+  after(async () => {
+    for (const p of started) p.signal('SIGKILL');
+    await ctx.cleanup();
+  });
+
+  it('declares the release, web and worker processes', () => {
+    const types = Object.keys(readProcfile());
+    for (const type of ['web', 'worker', 'release']) assert.ok(types.includes(type), `Procfile lacks ${type}`);
+  });
+
+  it('runs each scheduled tick exactly once across three worker processes', async () => {
+    const workers = [0, 1, 2].map(() => startProcess('worker', env));
+    started.push(...workers);
+    await waitFor(() => workers.every((w) => w.output().includes('worker started')), { what: 'three workers', timeoutMs: 60_000 });
+    const runs = await waitFor(async () => {
+      const rows = await ctx.deps.db.selectFrom('job_runs').selectAll().where('queue', '=', 'ops-monitor').where('status', '=', 'completed').execute();
+      return rows.length >= 5 ? rows : undefined;
+    }, { what: 'five ticks', timeoutMs: 30_000 });
+    for (const w of workers) w.signal('SIGTERM');
+    assert.deepEqual(await Promise.all(workers.map((w) => w.exited)), [0, 0, 0]);
+
+    const all = await ctx.deps.db.selectFrom('job_runs').selectAll().where('queue', '=', 'ops-monitor').orderBy('job_id').execute();
+    const ids = all.map((r) => r.job_id);
+    assert.equal(new Set(ids).size, ids.length, `a tick ran twice: ${ids.join(', ')}`);
+    const ticks = ids.map((id) => Number(id.split(':').pop())).sort((a, b) => a - b);
+    for (let i = 1; i < ticks.length; i++) assert.equal(ticks[i]! - ticks[i - 1]!, 1000, 'a tick was missed');
+    assert.ok(runs.length >= 5);
+    const snapshots = await ctx.deps.db.selectFrom('ops_snapshots').select('trace_id').execute();
+    assert.equal(new Set(snapshots.map((s) => s.trace_id)).size, snapshots.length);
+  });
+
+  it('lets a running job finish on SIGTERM before the worker exits', async () => {
+    const worker = startProcess('worker', { ...env, WORKER_QUEUES: 'diagnostics' });
+    started.push(worker);
+    await waitFor(() => worker.output().includes('worker started'), { what: 'worker', timeoutMs: 60_000 });
+    const { id } = await ctx.deps.queues.enqueue(diagnosticsQueue, 'hold', { holdMs: 1500, echo: 'drain' });
+    await waitFor(async () => (await ctx.deps.queues.get('diagnostics').getJob(id))?.processedOn, { what: 'job start' });
+    worker.signal('SIGTERM');
+    assert.equal(await worker.exited, 0);
+    const job = await ctx.deps.queues.get('diagnostics').getJob(id);
+    assert.equal(await job?.getState(), 'completed');
+    assert.deepEqual(job?.returnvalue.echo, 'drain');
+  });
+
+  it('releases a job that outlives the shutdown deadline, and another worker completes it', async () => {
+    const impatient = startProcess('worker', { ...env, WORKER_QUEUES: 'diagnostics' });
+    started.push(impatient);
+    await waitFor(() => impatient.output().includes('worker started'), { what: 'worker', timeoutMs: 60_000 });
+    const { id } = await ctx.deps.queues.enqueue(diagnosticsQueue, 'hold', { holdMs: 20_000, echo: 'released' });
+    await waitFor(async () => (await ctx.deps.queues.get('diagnostics').getJob(id))?.processedOn, { what: 'job start' });
+    impatient.signal('SIGTERM');
+    impatient.signal('SIGTERM'); // a second signal: exit now, as an impatient operator would
+    await impatient.exited;
+    assert.equal(await (await ctx.deps.queues.get('diagnostics').getJob(id))?.getState(), 'active');
+
+    await ctx.deps.queues.get('diagnostics').getJob(id).then((job) => job?.updateData({ ...job.data, holdMs: 0 }));
+    const rescuer = startProcess('worker', { ...env, WORKER_QUEUES: 'diagnostics' });
+    started.push(rescuer);
+    const state = await waitFor(async () => {
+      const s = await (await ctx.deps.queues.get('diagnostics').getJob(id))?.getState();
+      return s === 'completed' ? s : undefined;
+    }, { what: 'the released job to complete elsewhere', timeoutMs: 30_000 });
+    assert.equal(state, 'completed');
+    rescuer.signal('SIGTERM');
+    await rescuer.exited;
+  });
+});
