@@ -25,8 +25,74 @@ export interface OpsSnapshotsTable {
   data: JSONColumnType<Record<string, unknown>>;
 }
 
+export interface ApprovalRequestsTable {
+  id: string;
+  trace_id: string;
+  kind: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  payload_hash: string;
+  summary: string;
+  requester: string;
+  priority: 'low' | 'normal' | 'high' | 'critical';
+  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  required_channels: JSONColumnType<('console' | 'telegram')[]>;
+  require_distinct_approvers: boolean;
+  reasons: JSONColumnType<string[]>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  escalate_at: Timestamp;
+  escalated_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  resolution: string | null;
+  used_at: Timestamp | null;
+  idempotency_key: string | null;
+}
+
+export interface ApprovalDecisionsTable {
+  id: Generated<number>;
+  request_id: string;
+  channel: 'console' | 'telegram';
+  actor: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  payload_hash: string;
+  decided_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Timestamp;
+  trace_id: string;
+  actor: string;
+  channel: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  data: JSONColumnType<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface TelegramMessagesTable {
+  request_id: string;
+  chat_id: number;
+  message_id: number;
+  purpose: 'request' | 'escalation';
+  closed_at: Timestamp | null;
+}
+
+export interface TelegramUpdatesTable {
+  update_id: number;
+  received_at: Timestamp;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface Database {
   job_runs: JobRunsTable;
   ops_snapshots: OpsSnapshotsTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_decisions: ApprovalDecisionsTable;
+  audit_log: AuditLogTable;
+  telegram_messages: TelegramMessagesTable;
+  telegram_updates: TelegramUpdatesTable;
 }
