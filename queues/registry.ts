@@ -1,9 +1,18 @@
+import { approvalExpiryQueue } from './approval-expiry.js';
+import { approvalsQueue } from './approvals.js';
 import type { QueueDefinition } from './define.js';
 import { diagnosticsQueue } from './diagnostics.js';
 import { opsMonitorQueue } from './ops-monitor.js';
+import { telegramQueue } from './telegram.js';
 
 /** Every queue Flywheel has. A queue exists only if it is listed here. */
-export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [opsMonitorQueue, diagnosticsQueue];
+export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
+  opsMonitorQueue,
+  approvalExpiryQueue,
+  approvalsQueue,
+  telegramQueue,
+  diagnosticsQueue,
+];
 
 export function findQueueDefinition(name: string): QueueDefinition | undefined {
   return QUEUE_DEFINITIONS.find((definition) => definition.name === name);

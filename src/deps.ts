@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { openQueues, type Queues } from '../queues/queues.js';
+import { type ActionHandler, ActionRegistry } from './actions/registry.js';
+import { DOMAIN_ACTIONS } from './actions/domain-actions.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config/schema.js';
@@ -24,6 +26,8 @@ export interface Deps {
   logger: Logger;
   clock: Clock;
   metrics: Metrics;
+  /** How each kind of action is applied once the policy or a human allows it. */
+  actions: ActionRegistry;
   /** Closes queues, Redis and Postgres, in that order. Idempotent. */
   close(): Promise<void>;
 }
@@ -37,6 +41,8 @@ export interface DepsOptions {
   /** Postgres schema for search_path (tests). */
   dbSchema?: string;
   migrate?: boolean;
+  /** Action handlers beyond the domains' own (tests add their own kinds). */
+  extraActions?: ActionHandler[];
 }
 
 export async function buildDeps(options: DepsOptions): Promise<Deps> {
@@ -62,6 +68,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     logger,
     clock: options.clock ?? systemClock,
     metrics,
+    actions: new ActionRegistry([...DOMAIN_ACTIONS, ...(options.extraActions ?? [])]),
     close() {
       closing ??= (async () => {
         await queues.close();

@@ -1,6 +1,15 @@
+import { approvalExpiryWorker } from './approval-expiry.js';
+import { approvalsWorker } from './approvals.js';
 import type { WorkerDefinition } from './define.js';
 import { diagnosticsWorker } from './diagnostics.js';
 import { opsMonitorWorker } from './ops-monitor.js';
+import { telegramWorker } from './telegram.js';
 
 /** One processor per queue in queues/registry.ts. */
-export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [opsMonitorWorker, diagnosticsWorker];
+export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
+  opsMonitorWorker,
+  approvalExpiryWorker,
+  approvalsWorker,
+  telegramWorker,
+  diagnosticsWorker,
+];

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { type Bot, webhookCallback } from 'grammy';
+import { createBot } from '../telegram/bot.js';
 import type { Deps } from '../deps.js';
 import { loginRoutes } from '../web/login.js';
 import { authenticate, requireRole } from './auth.js';
@@ -9,6 +11,8 @@ import { BOARD_PATH, bullBoards } from './board.js';
 import type { AppEnv } from './env.js';
 import { errorBody, handleError } from './errors.js';
 import { newRouter } from './router.js';
+import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
+import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { statusRoutes } from './routes/status.js';
@@ -18,6 +22,8 @@ import { traceMiddleware } from './trace.js';
 export interface AppOptions {
   /** Signs dashboard sessions; default config.auth.sessionSecret, else random per process. */
   sessionSecret?: string;
+  /** The Telegram bot answering webhooks; default: built from config when Telegram is on. */
+  telegramBot?: Bot;
 }
 
 /** Builds the HTTP app; it opens no port (tests call `app.request`). */
@@ -43,6 +49,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', healthRoutes(deps));
+  mountTelegramWebhook(app, deps, options.telegramBot);
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
 
   app.use('/metrics', authenticate(auth), requireRole('viewer'));
@@ -51,8 +58,12 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     return c.body(await deps.metrics.registry.metrics());
   });
 
-  const v1 = newRouter().route('/', statusRoutes(deps)).route('/', jobRoutes(deps));
-  const phase7 = newRouter().route('/', statusRoutes(deps));
+  const v1 = newRouter()
+    .route('/', statusRoutes(deps))
+    .route('/', jobRoutes(deps))
+    .route('/', approvalRoutes(deps))
+    .route('/', auditRoutes(deps));
+  const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps));
   app.use('/api/v1/*', authenticate(auth));
   app.use('/api/phase7/*', authenticate(auth));
   app.route('/api/v1', v1);
@@ -74,4 +85,20 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.get('/', (c) => c.redirect(BOARD_PATH, 302));
   return app;
+}
+
+/**
+ * Telegram webhook updates, verified by the secret token Telegram echoes in
+ * X-Telegram-Bot-Api-Secret-Token. Without a secret anyone could post updates,
+ * so the route is only mounted when one is configured.
+ */
+function mountTelegramWebhook(app: OpenAPIHono<AppEnv>, deps: Deps, given?: Bot) {
+  const { telegram } = deps.config;
+  if (!telegram.enabled) return;
+  if (!telegram.webhookSecret) {
+    deps.logger.warn('Telegram webhook not mounted: set TELEGRAM_WEBHOOK_SECRET (or run the bot process for polling)');
+    return;
+  }
+  const bot = given ?? createBot(deps);
+  app.post('/telegram/webhook', webhookCallback(bot, 'hono', { secretToken: telegram.webhookSecret }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyConfigSchema } from '../policy/policy-schema.js';
 
 export const ROLES = ['admin', 'operator', 'approver', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -100,6 +101,7 @@ export const configSchema = z.strictObject({
     escalateAtShare: share.default(0.5),
     requireDistinctApprovers: z.boolean().default(true),
   }),
+  policy: policyConfigSchema.describe('guardrails, proposers and approver roles per action kind'),
   telegram: section({
     enabled: z.boolean().default(false),
     botToken: z.string().default(''),

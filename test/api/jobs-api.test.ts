@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
 import { createApp } from '../../src/api/app.js';
-import { connectRedis } from '../../src/redis/connect.js';
-import { type RunningWorkers, startWorkers } from '../../workers/start.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
+import { startTestWorkers } from '../support/workers.js';
 
 const post = (body: unknown, token: string = TOKENS.operator, extra: Record<string, string> = {}) => ({
   method: 'POST',
@@ -17,18 +15,15 @@ const post = (body: unknown, token: string = TOKENS.operator, extra: Record<stri
 describe('jobs API', () => {
   let ctx: TestContext;
   let app: ReturnType<typeof createApp>;
-  let workers: RunningWorkers;
-  let connection: Redis;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
 
   before(async () => {
     ctx = await createTestContext({ config: { server: { bodyLimitBytes: 2048 } } });
     app = createApp(ctx.deps);
-    connection = await connectRedis(ctx.deps.redisUrl, 'worker', () => {});
-    workers = startWorkers(ctx.deps, connection);
+    workers = await startTestWorkers(ctx);
   });
   after(async () => {
-    await workers.close(5000);
-    await connection.quit();
+    await workers.stop();
     await ctx.cleanup();
   });
 

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { ActionHandler } from '../../src/actions/registry.js';
 import type { Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { buildDeps, type Deps } from '../../src/deps.js';
@@ -50,7 +51,9 @@ export function testConfigTree(prefix: string, schemaUrl: string, extra: Record<
 }
 
 /** Deps on the real Redis and Postgres, isolated by a schema and a key prefix of their own. */
-export async function createTestContext(options: { config?: Record<string, unknown>; clock?: Clock } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { config?: Record<string, unknown>; clock?: Clock; extraActions?: ActionHandler[] } = {},
+): Promise<TestContext> {
   const { schema, drop } = await createSchema();
   const prefix = uniqueName('fwtest');
   const url = new URL(TEST_DATABASE_URL);
@@ -63,6 +66,7 @@ export async function createTestContext(options: { config?: Record<string, unkno
     logger: createLogger(config.logging.level),
     clock: options.clock,
     dbSchema: schema,
+    extraActions: options.extraActions,
   });
   return {
     deps,

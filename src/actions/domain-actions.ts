@@ -1,0 +1,4 @@
+import type { ActionHandler } from './registry.js';
+
+/** The action handlers of every domain; each domain appends its own here. */
+export const DOMAIN_ACTIONS: readonly ActionHandler[] = [];

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { approvalJobId, approvalsQueue } from '../../queues/approvals.js';
+import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { evaluateProposal } from '../policy/evaluate.js';
+import { payloadHash } from './payload-hash.js';
+import { insertRequest } from './store.js';
+import { escalateAt, expiresAt } from './timeouts.js';
+import { type ApprovalView, toView } from './view.js';
+
+export interface Proposal {
+  kind: string;
+  /** Who proposes, as the policy knows them: an agent (`ops`, `growth`, `pm`) or `operator`. */
+  proposer: string;
+  /** The person or agent named as requester (four eyes: never its own approver); default `proposer`. */
+  requester?: string;
+  params: Record<string, unknown>;
+  traceId: string;
+  /** One line for lists and notifications. */
+  summary: string;
+  /** The same key proposes once: a retried job gets the first request back. */
+  idempotencyKey?: string;
+}
+
+export type ProposalOutcome =
+  | { outcome: 'applied'; result: Record<string, unknown> }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'approval_requested'; request: ApprovalView; created: boolean };
+
+/**
+ * The decision hub: the policy applies the action now, refuses it, or turns it
+ * into an approval request that waits for people on the console and Telegram.
+ */
+export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalOutcome> {
+  const now = deps.clock.now();
+  const requester = proposal.requester ?? proposal.proposer;
+  const base = { traceId: proposal.traceId, actor: requester, channel: 'policy', at: now };
+  const handler = deps.actions.get(proposal.kind);
+  const verdict = handler
+    ? evaluateProposal({ kind: proposal.kind, proposer: proposal.proposer, params: proposal.params }, deps.config.policy)
+    : ({ outcome: 'refuse', reason: `no handler applies ${proposal.kind}` } as const);
+
+  if (verdict.outcome === 'refuse') {
+    await appendAudit(deps.db, { ...base, action: 'proposal.refused', subjectType: 'action', subjectId: proposal.kind, data: { reason: verdict.reason, params: proposal.params } });
+    return { outcome: 'refused', reason: verdict.reason };
+  }
+  if (verdict.outcome === 'apply') {
+    const result = await handler!.apply(deps, proposal.params, { traceId: proposal.traceId, approvalId: null, actor: requester });
+    await appendAudit(deps.db, { ...base, action: 'action.applied', subjectType: 'action', subjectId: proposal.kind, data: { params: proposal.params, result, approval: null } });
+    return { outcome: 'applied', result };
+  }
+
+  const telegramOn = deps.config.telegram.enabled;
+  const channels = verdict.channels.filter((channel) => channel === 'console' || telegramOn);
+  const deadlines = {
+    expiresAt: expiresAt(verdict.priority, now, deps.config.approvals),
+    escalateAt: escalateAt(verdict.priority, now, deps.config.approvals),
+  };
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await insertRequest(trx, {
+      id: randomUUID(),
+      traceId: proposal.traceId,
+      kind: proposal.kind,
+      payload: proposal.params,
+      payloadHash: payloadHash(proposal.params),
+      summary: proposal.summary,
+      requester,
+      priority: verdict.priority,
+      requiredChannels: channels,
+      requireDistinctApprovers: channels.length > 1 && deps.config.approvals.requireDistinctApprovers,
+      reasons: verdict.reasons,
+      createdAt: now,
+      expiresAt: deadlines.expiresAt,
+      escalateAt: deadlines.escalateAt,
+      idempotencyKey: proposal.idempotencyKey ?? null,
+    });
+    if (inserted.created) {
+      await appendAudit(trx, {
+        ...base,
+        action: 'approval.requested',
+        subjectType: 'approval',
+        subjectId: inserted.row.id,
+        data: { kind: proposal.kind, priority: verdict.priority, channels, reasons: verdict.reasons, payloadHash: inserted.row.payload_hash, expiresAt: deadlines.expiresAt.toISOString() },
+      });
+    }
+    return inserted;
+  });
+  if (created.created) await scheduleRequestJobs(deps, created.row.id, proposal.traceId, deadlines);
+  return { outcome: 'approval_requested', request: toView(created.row, []), created: created.created };
+}
+
+async function scheduleRequestJobs(deps: Deps, id: string, traceId: string, deadlines: { expiresAt: Date; escalateAt: Date }) {
+  const now = deps.clock.now().getTime();
+  const data = { requestId: id, traceId };
+  await deps.queues.enqueue(approvalsQueue, 'expire', data, { jobId: approvalJobId('expire', id), delay: Math.max(0, deadlines.expiresAt.getTime() - now) });
+  await deps.queues.enqueue(approvalsQueue, 'escalate', data, { jobId: approvalJobId('escalate', id), delay: Math.max(0, deadlines.escalateAt.getTime() - now) });
+  if (deps.config.telegram.enabled) {
+    await deps.queues.enqueue(telegramQueue, 'notify', { ...data, step: 'notify' }, { jobId: telegramJobId('notify', id) });
+  }
+}

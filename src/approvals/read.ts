@@ -1,0 +1,26 @@
+import type { Deps } from '../deps.js';
+import { ApprovalNotFoundError } from './errors.js';
+import { renderPayload } from './render-payload.js';
+import { decisionsOf, getRequest, listRequests, type RequestFilter } from './store.js';
+import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view.js';
+
+export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDetail> {
+  const row = await getRequest(deps.db, id);
+  if (!row) throw new ApprovalNotFoundError(id);
+  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload));
+}
+
+export async function approvalList(deps: Deps, filter: RequestFilter): Promise<{ items: ApprovalView[]; hasMore: boolean }> {
+  const { rows, hasMore } = await listRequests(deps.db, filter);
+  const items = await Promise.all(rows.map(async (row) => toView(row, await decisionsOf(deps.db, row.id))));
+  return { items, hasMore };
+}
+
+/** A full id, or an unambiguous prefix of at least 8 characters of a pending request's id (for chat commands). */
+export async function resolveId(deps: Deps, given: string): Promise<string | null> {
+  if (/^[0-9a-f-]{36}$/i.test(given)) return given.toLowerCase();
+  if (!/^[0-9a-f-]{8,35}$/i.test(given)) return null;
+  const rows = await deps.db.selectFrom('approval_requests').select('id').where('status', '=', 'pending').execute();
+  const matches = rows.filter((r) => r.id.startsWith(given.toLowerCase()));
+  return matches.length === 1 ? matches[0]!.id : null;
+}

@@ -1,0 +1,85 @@
+import { approvalJobId, approvalsQueue } from '../../queues/approvals.js';
+import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { approverRolesFor, expireOnKind } from '../policy/evaluate.js';
+import { applyDecision, REFUSAL_MESSAGES } from './decide.js';
+import { ApprovalNotFoundError } from './errors.js';
+import { decisionState } from './state.js';
+import { decisionsOf, finishRequest, insertDecision, lockRequest } from './store.js';
+import { type ApprovalView, toView } from './view.js';
+
+export interface DecisionInput {
+  channel: 'console' | 'telegram';
+  actor: string;
+  actorRoles: readonly string[];
+  decision: 'approve' | 'reject';
+  reason: string;
+  /** The payload hash the approver was shown: a decision binds to exactly that. */
+  payloadHash: string;
+  traceId?: string;
+}
+
+export interface RecordedOutcome {
+  refusal?: string;
+  result: 'recorded' | 'decided' | 'already_decided' | 'duplicate' | 'refused' | 'expired';
+  message: string;
+  status: string;
+  request: ApprovalView;
+}
+
+const MESSAGES: Record<RecordedOutcome['result'], string> = {
+  recorded: 'decision recorded; waiting for the other channel',
+  decided: 'decision recorded; the request is decided',
+  already_decided: 'already decided: nothing changed',
+  duplicate: 'this channel already decided: nothing changed',
+  refused: 'decision refused',
+  expired: 'the request has expired',
+};
+
+/**
+ * Records one decision under a row lock, so decisions racing on two channels
+ * are applied one after the other and yield exactly one outcome.
+ */
+export async function recordDecision(deps: Deps, id: string, input: DecisionInput): Promise<RecordedOutcome> {
+  const now = deps.clock.now();
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const row = await lockRequest(trx, id);
+    if (!row) throw new ApprovalNotFoundError(id);
+    const decisions = await decisionsOf(trx, id);
+    const before = decisionState(row, decisions);
+    const step = applyDecision(before, { ...input, now }, {
+      approverRoles: approverRolesFor(row.kind, deps.config.policy),
+      dualChannelMinPriority: deps.config.approvals.dualChannelMinPriority,
+      onExpiry: expireOnKind(row.kind, deps.config.policy),
+    });
+    const audit = { traceId: row.trace_id, actor: input.actor, channel: input.channel, at: now, subjectType: 'approval', subjectId: id };
+    if (step.result === 'recorded' || step.result === 'decided') {
+      await insertDecision(trx, { requestId: id, channel: input.channel, actor: input.actor, decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, at: now });
+      await appendAudit(trx, { ...audit, action: 'approval.decision', data: { decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, result: step.result } });
+    } else {
+      await appendAudit(trx, { ...audit, action: 'approval.decision_not_applied', data: { decision: input.decision, result: step.result, reason: step.reason ?? null } });
+    }
+    const finalStatus = step.state.status;
+    if (row.status === 'pending' && finalStatus !== 'pending') {
+      const resolution = step.state.resolution ?? finalStatus;
+      await finishRequest(trx, id, finalStatus, resolution, now);
+      await appendAudit(trx, { ...audit, action: `approval.${finalStatus}`, data: { resolution } });
+    }
+    const after = (await lockRequest(trx, id))!;
+    return { step, row: after, decisions: await decisionsOf(trx, id), finished: row.status === 'pending' && finalStatus !== 'pending' };
+  });
+  if (outcome.finished) await afterFinal(deps, id, outcome.row.trace_id, outcome.row.status);
+  const message = outcome.step.reason ? `${MESSAGES.refused}: ${REFUSAL_MESSAGES[outcome.step.reason]}` : MESSAGES[outcome.step.result];
+  return { result: outcome.step.result, refusal: outcome.step.reason, message, status: outcome.row.status, request: toView(outcome.row, outcome.decisions) };
+}
+
+/** Once final: close the Telegram messages, then run the action or tell the requester. */
+export async function afterFinal(deps: Deps, id: string, traceId: string, status: string) {
+  const data = { requestId: id, traceId };
+  if (deps.config.telegram.enabled) {
+    await deps.queues.enqueue(telegramQueue, 'close', { ...data, step: 'close' }, { jobId: telegramJobId('close', id) });
+  }
+  const step = status === 'approved' ? 'apply' : 'resolved';
+  await deps.queues.enqueue(approvalsQueue, step, data, { jobId: approvalJobId(step, id) });
+}

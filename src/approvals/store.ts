@@ -1,0 +1,166 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ApprovalRequestsTable, Database } from '../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type RequestRow = Awaited<ReturnType<typeof getRequest>> & {};
+export type Status = ApprovalRequestsTable['status'];
+
+export interface NewRequest {
+  id: string;
+  traceId: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  payloadHash: string;
+  summary: string;
+  requester: string;
+  priority: ApprovalRequestsTable['priority'];
+  requiredChannels: ('console' | 'telegram')[];
+  requireDistinctApprovers: boolean;
+  reasons: string[];
+  createdAt: Date;
+  expiresAt: Date;
+  escalateAt: Date;
+  idempotencyKey: string | null;
+}
+
+/** Inserts a request; with an idempotency key seen before, returns the earlier request instead. */
+export async function insertRequest(db: Db, r: NewRequest): Promise<{ row: RequestRow; created: boolean }> {
+  const inserted = await db
+    .insertInto('approval_requests')
+    .values({
+      id: r.id,
+      trace_id: r.traceId,
+      kind: r.kind,
+      payload: JSON.stringify(r.payload),
+      payload_hash: r.payloadHash,
+      summary: r.summary,
+      requester: r.requester,
+      priority: r.priority,
+      status: 'pending',
+      required_channels: JSON.stringify(r.requiredChannels),
+      require_distinct_approvers: r.requireDistinctApprovers,
+      reasons: JSON.stringify(r.reasons),
+      created_at: r.createdAt,
+      expires_at: r.expiresAt,
+      escalate_at: r.escalateAt,
+      idempotency_key: r.idempotencyKey,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { row: (await getRequest(db, r.id))!, created: true };
+  const existing = await db.selectFrom('approval_requests').select('id').where('idempotency_key', '=', r.idempotencyKey).executeTakeFirstOrThrow();
+  return { row: (await getRequest(db, existing.id))!, created: false };
+}
+
+export async function getRequest(db: Db, id: string) {
+  return db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads the request with a row lock: concurrent decisions on one request run one after another. */
+export async function lockRequest(trx: Transaction<Database>, id: string) {
+  return trx.selectFrom('approval_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function decisionsOf(db: Db, requestId: string) {
+  return db.selectFrom('approval_decisions').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+}
+
+export async function insertDecision(
+  db: Db,
+  d: { requestId: string; channel: 'console' | 'telegram'; actor: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
+) {
+  await db
+    .insertInto('approval_decisions')
+    .values({
+      request_id: d.requestId,
+      channel: d.channel,
+      actor: d.actor,
+      decision: d.decision,
+      reason: d.reason,
+      payload_hash: d.payloadHash,
+      decided_at: d.at,
+    })
+    .execute();
+}
+
+/** Moves a pending request to a final status; false when it was no longer pending. */
+export async function finishRequest(db: Db, id: string, status: Exclude<Status, 'pending'>, resolution: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_requests')
+    .set({ status, resolution, decided_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Marks an approval used; false when it was used already or is not approved. */
+export async function markUsed(db: Db, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_requests')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'approved')
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markEscalated(db: Db, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_requests')
+    .set({ escalated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('escalated_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function overdueRequestIds(db: Db, now: Date): Promise<string[]> {
+  const rows = await db.selectFrom('approval_requests').select('id').where('status', '=', 'pending').where('expires_at', '<=', now).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function escalationDueIds(db: Db, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('approval_requests')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('escalated_at', 'is', null)
+    .where('escalate_at', '<=', now)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export interface RequestFilter {
+  status?: Status[];
+  kind?: string;
+  traceId?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+export async function listRequests(db: Db, f: RequestFilter) {
+  let query = db.selectFrom('approval_requests').selectAll();
+  if (f.status?.length) query = query.where('status', 'in', f.status);
+  if (f.kind) query = query.where('kind', '=', f.kind);
+  if (f.traceId) query = query.where('trace_id', '=', f.traceId);
+  if (f.from) query = query.where('created_at', '>=', f.from);
+  if (f.to) query = query.where('created_at', '<', f.to);
+  if (f.actor) {
+    const actor = f.actor;
+    query = query.where((eb) =>
+      eb.or([
+        eb('requester', '=', actor),
+        eb.exists(eb.selectFrom('approval_decisions').select('id').whereRef('approval_decisions.request_id', '=', 'approval_requests.id').where('actor', '=', actor)),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(f.limit + 1).offset(f.offset).execute();
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}

@@ -1,0 +1,79 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { type AuditContent, entryHash, GENESIS_HASH, verifyChain } from './chain.js';
+
+/** An entry to append: the chain's content, less what appending assigns. */
+export type AuditInput = Omit<AuditContent, 'seq' | 'at' | 'data'> & { at: Date; data?: Record<string, unknown> };
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Appends one entry to the hash chain. A transaction-scoped advisory lock
+ * serialises appenders across processes, so every entry links to its true predecessor.
+ */
+export async function appendAudit(db: Db, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  const append = async (trx: Transaction<Database>) => {
+    await sql`select pg_advisory_xact_lock(hashtext('flywheel.audit_log'))`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const seq = (last ? Number(last.seq) : 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const data = input.data ?? {};
+    const at = input.at.toISOString();
+    const hash = entryHash({ prevHash, seq, at, traceId: input.traceId, actor: input.actor, channel: input.channel, action: input.action, subjectType: input.subjectType, subjectId: input.subjectId, data });
+    await trx
+      .insertInto('audit_log')
+      .values({
+        seq,
+        at,
+        trace_id: input.traceId,
+        actor: input.actor,
+        channel: input.channel,
+        action: input.action,
+        subject_type: input.subjectType,
+        subject_id: input.subjectId,
+        data: JSON.stringify(data),
+        prev_hash: prevHash,
+        hash,
+      })
+      .execute();
+    return { seq, hash };
+  };
+  return db.isTransaction ? append(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(append);
+}
+
+export async function auditByTrace(db: Kysely<Database>, traceId: string) {
+  return db.selectFrom('audit_log').selectAll().where('trace_id', '=', traceId).orderBy('seq').execute();
+}
+
+export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: string; limit: number; offset: number }) {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
+  return query.orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/** Walks the whole chain in pages and reports the first broken link. */
+export async function verifyAuditLog(db: Kysely<Database>) {
+  const rows = [];
+  const page = 5000;
+  for (let after = 0; ; ) {
+    const batch = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(page).execute();
+    rows.push(...batch);
+    if (batch.length < page) break;
+    after = Number(batch[batch.length - 1]!.seq);
+  }
+  return verifyChain(
+    rows.map((r) => ({
+      seq: Number(r.seq),
+      at: new Date(r.at).toISOString(),
+      traceId: r.trace_id,
+      actor: r.actor,
+      channel: r.channel,
+      action: r.action,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      data: r.data,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    })),
+  );
+}
