@@ -1,0 +1,62 @@
+import { GrammyError, type Api, InlineKeyboard } from 'grammy';
+import { approvalDetail } from '../approvals/read.js';
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { callbackSecret } from './api.js';
+import { encodeCallback } from './callback-data.js';
+import { closedText, requestText } from './messages.js';
+import { closeMessage, openMessages, saveMessage, sentChats } from './store.js';
+
+function keyboard(deps: Deps, requestId: string) {
+  const secret = callbackSecret(deps.config.telegram);
+  return new InlineKeyboard()
+    .text('✅ Approve', encodeCallback({ requestId, decision: 'approve' }, secret))
+    .text('❌ Reject', encodeCallback({ requestId, decision: 'reject' }, secret));
+}
+
+/**
+ * Sends the request to every approver chat that has not had it yet, so a retried
+ * job never sends twice to a chat that already got it.
+ */
+export async function sendRequestMessages(deps: Deps, api: Api, requestId: string, purpose: 'request' | 'escalation') {
+  const detail = await approvalDetail(deps, requestId);
+  if (detail.status !== 'pending') return { sent: 0, skipped: 'no longer pending' };
+  const chats = purpose === 'request' ? deps.config.telegram.approverChats : deps.config.telegram.escalationChats;
+  const already = await sentChats(deps.db, requestId, purpose);
+  let sent = 0;
+  for (const chatId of chats) {
+    if (already.has(chatId)) continue;
+    const message = await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
+    await saveMessage(deps.db, { requestId, chatId, messageId: message.message_id, purpose });
+    sent++;
+  }
+  await appendAudit(deps.db, {
+    traceId: detail.traceId,
+    actor: 'flywheel',
+    channel: 'telegram',
+    action: purpose === 'request' ? 'telegram.notified' : 'telegram.escalated',
+    subjectType: 'approval',
+    subjectId: requestId,
+    data: { chats: chats.length, sent },
+    at: deps.clock.now(),
+  });
+  return { sent };
+}
+
+/** Edits every open message of a decided or expired request to its outcome and removes the buttons. */
+export async function closeRequestMessages(deps: Deps, api: Api, requestId: string) {
+  const detail = await approvalDetail(deps, requestId);
+  if (detail.status === 'pending') return { closed: 0 };
+  let closed = 0;
+  for (const m of await openMessages(deps.db, requestId)) {
+    try {
+      await api.editMessageText(Number(m.chat_id), Number(m.message_id), closedText(detail), { reply_markup: { inline_keyboard: [] } });
+    } catch (error) {
+      // Already showing this text (an earlier attempt got through): nothing left to do.
+      if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+    }
+    await closeMessage(deps.db, requestId, Number(m.chat_id), Number(m.message_id), deps.clock.now());
+    closed++;
+  }
+  return { closed };
+}
