@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { activityScore, DEFAULT_SCORE_CONFIG, validateScoreConfig } from '../../src/beta/activity-score.js';
 import type { ScoreConfig, TenantActivity } from '../../src/beta/activity-score.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { mulberry32 as seededRandom } from '../../src/growth/mulberry32.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { averageLinkageClusters } from '../../src/beta/average-linkage.js';
 import { clusterThemes } from '../../src/beta/themes.js';
 import type { FeedbackItem } from '../../src/beta/themes.js';
 import { buildTfIdf, cosineSimilarity } from '../../src/beta/tfidf.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { mulberry32 as seededRandom } from '../../src/growth/mulberry32.js';
 
 /** Textbook O(n³) average linkage: repeatedly merge the most similar pair while it reaches the threshold. */
 function naiveAverageLinkage(n: number, sim: (i: number, j: number) => number, threshold: number): number[][] {
