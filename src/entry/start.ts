@@ -1,4 +1,5 @@
 import { startWorkers } from '../../workers/start.js';
+import { createBot } from '../telegram/bot.js';
 import { connectRedis } from '../redis/connect.js';
 import { boot, onShutdown } from './boot.js';
 import { listen } from './serve.js';
@@ -8,9 +9,14 @@ const { deps, stopLocalRedis } = await boot({ process: 'start', singleProcess: t
 const connection = await connectRedis(deps.redisUrl, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
 const workers = startWorkers(deps, connection);
 const http = await listen(deps);
+// Without a webhook secret the single process polls Telegram itself (polling deletes any webhook).
+const { telegram } = deps.config;
+const bot = telegram.enabled && telegram.botToken && !telegram.webhookSecret ? createBot(deps) : null;
+if (bot) void bot.start({ allowed_updates: ['message', 'callback_query'] }).catch((error: unknown) => deps.logger.error({ err: error }, 'Telegram polling stopped'));
 deps.logger.info({ port: http.port, queues: workers.queues, database: deps.dbKind }, `Flywheel running on http://localhost:${http.port}`);
 onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, async () => {
   await http.close();
+  if (bot) await bot.stop();
   await workers.close();
   await connection.quit().catch(() => connection.disconnect());
   await deps.close();
