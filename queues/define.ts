@@ -23,6 +23,8 @@ export interface QueueDefinition<S extends z.ZodType = z.ZodType> {
   triggerable: boolean;
   /** Record every run in Postgres (job_runs): right for agent runs, too costly for high-volume queues. */
   recordRuns: boolean;
+  /** Jobs one worker process runs at once unless config.workers.concurrency says otherwise. @defaultValue 1 */
+  defaultConcurrency?: number;
   /** The background schedule, or null when its component is disabled. */
   schedule: ((config: Readonly<Config>) => ScheduleSpec | null) | null;
 }

@@ -1,3 +1,5 @@
+import { campaignsQueue } from './campaigns.js';
+import { deliveriesQueue } from './deliveries.js';
 import { approvalExpiryQueue } from './approval-expiry.js';
 import { approvalsQueue } from './approvals.js';
 import type { QueueDefinition } from './define.js';
@@ -11,6 +13,8 @@ export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
   approvalExpiryQueue,
   approvalsQueue,
   telegramQueue,
+  campaignsQueue,
+  deliveriesQueue,
   diagnosticsQueue,
 ];
 

@@ -41,7 +41,7 @@ export interface DepsOptions {
   /** Postgres schema for search_path (tests). */
   dbSchema?: string;
   migrate?: boolean;
-  /** Action handlers beyond the domains' own (tests add their own kinds). */
+  /** Action handlers that replace or add to the domains' own (tests stand in for a domain). */
   extraActions?: ActionHandler[];
 }
 
@@ -68,7 +68,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     logger,
     clock: options.clock ?? systemClock,
     metrics,
-    actions: new ActionRegistry([...DOMAIN_ACTIONS, ...(options.extraActions ?? [])]),
+    actions: (options.extraActions ?? []).reduce((registry, handler) => registry.override(handler), new ActionRegistry(DOMAIN_ACTIONS)),
     close() {
       closing ??= (async () => {
         await queues.close();

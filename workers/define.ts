@@ -9,6 +9,8 @@ export interface JobContext<T> {
   data: T;
   traceId: string;
   job: Job;
+  /** The job's lock token (for moveToDelayed and the like). */
+  token: string | undefined;
   deps: Deps;
   logger: Logger;
   /** This process's event-loop delay histogram. */

@@ -1,3 +1,5 @@
+import { campaignsWorker } from './campaigns.js';
+import { deliveriesWorker } from './deliveries.js';
 import { approvalExpiryWorker } from './approval-expiry.js';
 import { approvalsWorker } from './approvals.js';
 import type { WorkerDefinition } from './define.js';
@@ -11,5 +13,7 @@ export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
   approvalExpiryWorker,
   approvalsWorker,
   telegramWorker,
+  campaignsWorker,
+  deliveriesWorker,
   diagnosticsWorker,
 ];

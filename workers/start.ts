@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
 import type { Deps } from '../src/deps.js';
@@ -36,7 +36,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
     const queue = definition.queue.name;
     const worker = new Worker(
       queue,
-      async (job) => {
+      async (job, token) => {
         const parsed = definition.queue.payload.safeParse(job.data);
         if (!parsed.success) {
           throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -60,6 +60,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
             data: parsed.data,
             traceId,
             job,
+            token,
             deps,
             logger,
             eventLoop,
@@ -70,6 +71,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
           deps.metrics.jobsProcessed.inc({ queue, status: 'completed' });
           return result;
         } catch (error) {
+          if (error instanceof DelayedError) throw error;
           const message = error instanceof Error ? error.message : String(error);
           if (runId) await recordJobEnd(deps.db, runId, { status: 'failed', error: message, finishedAt: deps.clock.now() });
           stopTimer({ status: 'failed' });
@@ -81,7 +83,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
       {
         connection,
         prefix: deps.queues.prefix,
-        concurrency: deps.config.workers.concurrency[queue] ?? 1,
+        concurrency: deps.config.workers.concurrency[queue] ?? definition.queue.defaultConcurrency ?? 1,
         lockDuration: deps.config.workers.lockDurationSec * 1000,
         stalledInterval: deps.config.workers.lockDurationSec * 1000,
       },

@@ -1,4 +1,6 @@
+import { campaignLaunchAction } from '../campaigns/launch-action.js';
+import { campaignResumeAction } from '../campaigns/resume-action.js';
 import type { ActionHandler } from './registry.js';
 
 /** The action handlers of every domain; each domain appends its own here. */
-export const DOMAIN_ACTIONS: readonly ActionHandler[] = [];
+export const DOMAIN_ACTIONS: readonly ActionHandler[] = [campaignLaunchAction, campaignResumeAction];

@@ -33,6 +33,12 @@ export class ActionRegistry {
     return this;
   }
 
+  /** Replaces a kind's handler (tests stand in for a domain's). */
+  override(handler: ActionHandler): this {
+    this.handlers.set(handler.kind, handler);
+    return this;
+  }
+
   get(kind: string): ActionHandler | undefined {
     return this.handlers.get(kind);
   }

@@ -13,6 +13,7 @@ import { errorBody, handleError } from './errors.js';
 import { newRouter } from './router.js';
 import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { statusRoutes } from './routes/status.js';
@@ -62,7 +63,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     .route('/', statusRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', approvalRoutes(deps))
-    .route('/', auditRoutes(deps));
+    .route('/', auditRoutes(deps))
+    .route('/', campaignRoutes(deps));
   const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps));
   app.use('/api/v1/*', authenticate(auth));
   app.use('/api/phase7/*', authenticate(auth));

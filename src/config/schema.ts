@@ -73,6 +73,9 @@ export const configSchema = z.strictObject({
       webhookUrl: z.string().default(''),
     }),
   }),
+  campaigns: section({
+    reconcileEverySec: seconds.default(60).describe('how often outstanding deliveries are checked against Redis'),
+  }),
   growth: section({
     enabled: z.boolean().default(true),
     analysis: schedule(3600),

@@ -86,6 +86,67 @@ export interface TelegramUpdatesTable {
   received_at: Timestamp;
 }
 
+export interface TenantsTable {
+  id: string;
+  name: string;
+  plan: ColumnType<string, string | undefined, string>;
+  seats: ColumnType<number, number | undefined, number>;
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  email: string | null;
+  name: string | null;
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export type CampaignStatus = 'draft' | 'pending_approval' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed';
+
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  audience: JSONColumnType<Record<string, unknown>>;
+  template: string;
+  reward: JSONColumnType<{ mechanism: string; amount: number }>;
+  channel: JSONColumnType<{ url: string; headers: Record<string, string>; mode: 'single' | 'batch'; maxBatch: number; timeoutMs: number }>;
+  channel_secret: string;
+  start_at: Timestamp | null;
+  max_attempts: number;
+  audience_size: number | null;
+  status_reason: string | null;
+  approval_id: string | null;
+  trace_id: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  launched_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  campaign_id: string;
+  user_id: string;
+  batch_no: number;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  http_status: number | null;
+  latency_ms: number | null;
+  last_error: string | null;
+  variables: JSONColumnType<Record<string, string>>;
+  reward: JSONColumnType<{ mechanism: string; amount: number }>;
+  arm: string | null;
+  updated_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface Database {
   job_runs: JobRunsTable;
@@ -95,4 +156,8 @@ export interface Database {
   audit_log: AuditLogTable;
   telegram_messages: TelegramMessagesTable;
   telegram_updates: TelegramUpdatesTable;
+  tenants: TenantsTable;
+  users: UsersTable;
+  campaigns: CampaignsTable;
+  deliveries: DeliveriesTable;
 }

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineQueue, RETENTION, traceField } from './define.js';
+
+/**
+ * Campaign lifecycle work: `start` a scheduled campaign at its time, and the
+ * `reconcile` sweep that re-enqueues outstanding deliveries Redis has lost.
+ */
+export const campaignsQueue = defineQueue({
+  name: 'campaigns',
+  payload: z.strictObject({ ...traceField, campaignId: z.uuid().optional() }),
+  defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
+  triggerable: true,
+  recordRuns: true,
+  schedule: (config) => ({ everyMs: config.campaigns.reconcileEverySec * 1000, jobName: 'reconcile' }),
+});

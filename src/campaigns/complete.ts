@@ -1,0 +1,18 @@
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { runningSetKey } from './launch.js';
+import { deliveryCounts, transition } from './store.js';
+
+/** Completes a running campaign once nothing is left to deliver (dead letters count as done). */
+export async function completeIfDone(deps: Deps, campaignId: string, traceId: string): Promise<boolean> {
+  const counts = await deliveryCounts(deps.db, campaignId);
+  if (counts.pending + counts.retry > 0) return false;
+  const now = deps.clock.now();
+  const done = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, campaignId, ['running'], 'completed', now, { finished_at: now }))) return false;
+    await appendAudit(trx, { traceId, actor: 'flywheel', channel: 'system', action: 'campaign.completed', subjectType: 'campaign', subjectId: campaignId, data: counts, at: now });
+    return true;
+  });
+  if (done) await deps.redis.srem(runningSetKey(deps), campaignId);
+  return done;
+}

@@ -1,0 +1,94 @@
+import type { Deps } from '../deps.js';
+import { campaignKey, downstreamKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
+import { recordSamples, type Sample } from '../ops/samples.js';
+import { completeIfDone } from './complete.js';
+import { type DeliveryRow, batchDeliveries, getCampaign, markDelivered, markFailed } from './store.js';
+import { renderTemplate } from './template.js';
+import { sendToDownstream } from './send.js';
+
+export type BatchOutcome =
+  | { outcome: 'done'; delivered: number; failed: number; remaining: number }
+  | { outcome: 'paused' }
+  | { outcome: 'skipped'; status: string };
+
+export class DeliveriesWillRetryError extends Error {
+  override name = 'DeliveriesWillRetryError';
+}
+
+/** Requests of one batch job run this many at a time; the fleet limiter decides how many run at all. */
+const SENDERS_PER_JOB = 16;
+
+/**
+ * Delivers what is still outstanding in one batch. Every request first takes a
+ * lease from the fleet limiter (campaign and downstream), so limits and pauses
+ * apply across all workers; each result is written to Postgres at once.
+ */
+export async function deliverBatch(
+  deps: Deps,
+  job: { campaignId: string; batchNo: number; traceId: string; finalAttempt: boolean },
+): Promise<BatchOutcome> {
+  const campaign = await getCampaign(deps.db, job.campaignId);
+  if (!campaign) return { outcome: 'skipped', status: 'missing' };
+  if (campaign.status === 'paused' || campaign.status === 'scheduled') return { outcome: 'paused' };
+  if (campaign.status !== 'running') return { outcome: 'skipped', status: campaign.status };
+
+  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
+  const keys = [campaignKey(campaign.id), downstreamKey(campaign.channel.url)];
+  const pending = await batchDeliveries(deps.db, campaign.id, job.batchNo);
+  const limits = await limiter.getLimits(keys[0]!);
+  const perRequest = campaign.channel.mode === 'batch' ? Math.max(1, Math.min(campaign.channel.maxBatch, limits.batchSize ?? campaign.channel.maxBatch)) : 1;
+  const groups: DeliveryRow[][] = [];
+  for (let i = 0; i < pending.length; i += perRequest) groups.push(pending.slice(i, i + perRequest));
+
+  let delivered = 0;
+  let failed = 0;
+  let paused = false;
+  const samples: Sample[] = [];
+  const sendGroup = async (group: DeliveryRow[]) => {
+    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 5000, { maxWaitMs: 30_000 });
+    if (!lease.ok) {
+      if (lease.reason === 'paused') paused = true;
+      return;
+    }
+    try {
+      const messages = group.map((d) => ({
+        userId: d.user_id,
+        idempotencyKey: `${campaign.id}:${d.user_id}`,
+        text: renderTemplate(campaign.template, { ...d.variables, 'campaign.name': campaign.name, 'reward.mechanism': d.reward.mechanism, 'reward.amount': String(d.reward.amount) }),
+        reward: d.reward,
+        arm: d.arm,
+      }));
+      const result = await sendToDownstream(campaign.channel, campaign.channel_secret, {
+        campaignId: campaign.id,
+        idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : `${campaign.id}:b${job.batchNo}:${group[0]!.id}-${group.length}`,
+        body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
+      });
+      const at = deps.clock.now();
+      samples.push({ at: at.getTime(), latencyMs: result.latencyMs, ok: result.ok, status: result.status });
+      const ids = group.map((d) => d.id);
+      if (result.ok) {
+        await markDelivered(deps.db, ids, { httpStatus: result.status!, latencyMs: result.latencyMs, at });
+        delivered += ids.length;
+      } else {
+        if (result.retryAfterSec !== null) await limiter.blockUntil(keys[1]!, (await limiter.redisNow()) + result.retryAfterSec * 1000);
+        await markFailed(deps.db, ids, { httpStatus: result.status, latencyMs: result.latencyMs, error: result.error ?? 'failed', final: job.finalAttempt, at });
+        failed += ids.length;
+      }
+    } finally {
+      await limiter.release(lease.lease);
+    }
+  };
+
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SENDERS_PER_JOB, groups.length) }, async () => {
+      while (!paused && next < groups.length) await sendGroup(groups[next++]!);
+    }),
+  );
+  await recordSamples(deps.redis, deps.queues.prefix, campaign.id, samples);
+  if (paused) return { outcome: 'paused' };
+  const remaining = (await batchDeliveries(deps.db, campaign.id, job.batchNo)).length;
+  if (remaining > 0) throw new DeliveriesWillRetryError(`${remaining} deliveries of batch ${job.batchNo} failed and will be retried`);
+  await completeIfDone(deps, campaign.id, job.traceId);
+  return { outcome: 'done', delivered, failed, remaining };
+}

@@ -1,0 +1,30 @@
+import type { ActionHandler } from '../actions/registry.js';
+import { appendAudit } from '../audit/store.js';
+import { launchParams, startCampaign } from './launch.js';
+import { getCampaign, transition } from './store.js';
+
+const campaignIdOf = (payload: Record<string, unknown>) => String(payload.campaignId);
+
+/**
+ * `campaign.launch`: the approval binds to the campaign's launch parameters as
+ * they are when it is applied, so editing the campaign after approval voids it.
+ */
+export const campaignLaunchAction: ActionHandler = {
+  kind: 'campaign.launch',
+  async currentParams(deps, payload) {
+    const campaign = await getCampaign(deps.db, campaignIdOf(payload));
+    return campaign ? launchParams(campaign) : { campaignId: campaignIdOf(payload), missing: true };
+  },
+  async apply(deps, params, context) {
+    const id = campaignIdOf(params);
+    if (context.approvalId) await deps.db.updateTable('campaigns').set({ approval_id: context.approvalId }).where('id', '=', id).execute();
+    return startCampaign(deps, id, context.traceId, context.actor);
+  },
+  async onResolved(deps, payload, outcome, context) {
+    const now = deps.clock.now();
+    const id = campaignIdOf(payload);
+    if (await transition(deps.db, id, ['pending_approval'], 'draft', now, { status_reason: `launch ${outcome}` })) {
+      await appendAudit(deps.db, { traceId: context.traceId, actor: 'flywheel', channel: 'system', action: 'campaign.launch_not_approved', subjectType: 'campaign', subjectId: id, data: { outcome }, at: now });
+    }
+  },
+};

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import { batchJobId, deliveriesQueue } from '../../queues/deliveries.js';
+import { campaignsQueue } from '../../queues/campaigns.js';
+import { payloadHash } from '../approvals/payload-hash.js';
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { audienceQuery } from './audience.js';
+import type { Audience } from './input.js';
+import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
+
+/** What a launch approval is bound to: any edit to these after approval voids it. */
+export function launchParams(c: CampaignRow) {
+  return {
+    campaignId: c.id,
+    name: c.name,
+    audienceSize: c.audience_size ?? 0,
+    budget: c.reward.amount * (c.audience_size ?? 0),
+    reward: c.reward,
+    contentHash: payloadHash({ template: c.template, audience: c.audience, channel: c.channel, startAt: c.start_at ? new Date(c.start_at).toISOString() : null }),
+  };
+}
+
+export const runningSetKey = (deps: Deps) => `${deps.queues.prefix}:campaigns:running`;
+
+/**
+ * Starts a campaign now, or schedules its start: materialises one delivery row
+ * per recipient (unique per campaign and user, so repeating this is harmless)
+ * and queues one job per batch.
+ */
+export async function startCampaign(deps: Deps, campaignId: string, traceId: string, actor: string): Promise<{ status: string; recipients?: number }> {
+  const campaign = await getCampaign(deps.db, campaignId);
+  if (!campaign) throw new Error(`no campaign ${campaignId}`);
+  const now = deps.clock.now();
+  if (campaign.start_at && new Date(campaign.start_at) > now && campaign.status !== 'scheduled') {
+    await transition(deps.db, campaignId, ['pending_approval', 'draft'], 'scheduled', now);
+    await deps.queues.enqueue(campaignsQueue, 'start', { campaignId, traceId }, { jobId: `start-${campaignId}`, delay: new Date(campaign.start_at).getTime() - now.getTime() });
+    return { status: 'scheduled' };
+  }
+  const recipients = await deps.db.transaction().execute(async (trx) => {
+    const moved = await transition(trx, campaignId, ['pending_approval', 'draft', 'scheduled'], 'running', now, { launched_at: now, status_reason: null });
+    if (!moved) return null;
+    const audience = audienceQuery(trx, campaign.audience as Audience).as('a');
+    const inserted = await sql<{ n: number }>`
+      with recipients as (
+        select a."userId", a."userName", a."userEmail", a."tenantId", a."tenantName",
+               (row_number() over (order by a."userId") - 1) / ${campaign.channel.maxBatch} as batch_no
+        from ${audience}
+      ), added as (
+        insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
+        select ${campaignId}, r."userId", r.batch_no, 'pending',
+               jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''),
+                                  'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
+               ${JSON.stringify(campaign.reward)}::jsonb, ${now}
+        from recipients r
+        on conflict (campaign_id, user_id) do nothing
+        returning 1
+      ) select count(*)::int as n from added`.execute(trx);
+    const count = inserted.rows[0]?.n ?? 0;
+    await trx.updateTable('campaigns').set({ audience_size: count }).where('id', '=', campaignId).execute();
+    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.started', subjectType: 'campaign', subjectId: campaignId, data: { recipients: count }, at: now });
+    return count;
+  });
+  if (recipients === null) return { status: (await getCampaign(deps.db, campaignId))!.status };
+  await deps.redis.sadd(runningSetKey(deps), campaignId);
+  await enqueueOutstanding(deps, campaignId, traceId);
+  return { status: 'running', recipients };
+}
+
+/** Queues a job for every batch that still has deliveries to make; existing jobs are left alone. */
+export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId: string): Promise<number> {
+  const campaign = await getCampaign(deps.db, campaignId);
+  if (!campaign) return 0;
+  const queue = deps.queues.get(deliveriesQueue.name);
+  let added = 0;
+  const batches = await outstandingBatches(deps.db, campaignId);
+  for (let i = 0; i < batches.length; i += 500) {
+    const chunk = batches.slice(i, i + 500);
+    const missing = [];
+    for (const batchNo of chunk) {
+      const job = await queue.getJob(batchJobId(campaignId, batchNo));
+      const state = job ? await job.getState() : null;
+      // A finished job with deliveries still outstanding (its last attempt was lost mid-run) gets a fresh one.
+      if (!job || state === 'completed' || state === 'failed' || state === 'unknown') {
+        if (job) await job.remove().catch(() => {});
+        missing.push(batchNo);
+      }
+    }
+    await deps.queues.enqueueBulk(
+      deliveriesQueue,
+      missing.map((batchNo) => ({ name: 'batch', data: { campaignId, batchNo, traceId }, options: { jobId: batchJobId(campaignId, batchNo), attempts: campaign.max_attempts } })),
+    );
+    added += missing.length;
+  }
+  return added;
+}

@@ -1,0 +1,119 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { CampaignStatus, Database } from '../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function getCampaign(db: Db, id: string) {
+  return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export type CampaignRow = NonNullable<Awaited<ReturnType<typeof getCampaign>>>;
+
+export async function listCampaigns(db: Db, filter: { status?: CampaignStatus[]; limit: number; offset: number }) {
+  let query = db.selectFrom('campaigns').selectAll();
+  if (filter.status?.length) query = query.where('status', 'in', filter.status);
+  return query.orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/**
+ * Moves a campaign between states only from the states given, so a repeated or
+ * racing transition changes nothing the second time. True when it moved.
+ */
+export async function transition(
+  db: Db,
+  id: string,
+  from: readonly CampaignStatus[],
+  to: CampaignStatus,
+  at: Date,
+  extra: { status_reason?: string | null; approval_id?: string | null; launched_at?: Date; finished_at?: Date; audience_size?: number } = {},
+): Promise<boolean> {
+  const result = await db
+    .updateTable('campaigns')
+    .set({ status: to, updated_at: at, ...extra })
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function runningCampaignIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('campaigns').select('id').where('status', '=', 'running').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function deliveryCounts(db: Db, campaignId: string) {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('campaign_id', '=', campaignId)
+    .groupBy('status')
+    .execute();
+  const counts = { pending: 0, retry: 0, delivered: 0, dead: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/** Batches that still have deliveries to make. */
+export async function outstandingBatches(db: Db, campaignId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('batch_no')
+    .distinct()
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', ['pending', 'retry'])
+    .orderBy('batch_no')
+    .execute();
+  return rows.map((r) => r.batch_no);
+}
+
+export async function batchDeliveries(db: Db, campaignId: string, batchNo: number) {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('batch_no', '=', batchNo)
+    .where('status', 'in', ['pending', 'retry'])
+    .orderBy('id')
+    .execute();
+}
+export type DeliveryRow = Awaited<ReturnType<typeof batchDeliveries>>[number];
+
+/** Records a success; never overwrites an earlier one (a redelivered batch finds it done). */
+export async function markDelivered(db: Db, ids: number[], result: { httpStatus: number; latencyMs: number; at: Date }) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: 'delivered',
+      attempts: eb('attempts', '+', 1),
+      http_status: result.httpStatus,
+      latency_ms: result.latencyMs,
+      last_error: null,
+      delivered_at: result.at,
+      updated_at: result.at,
+    }))
+    .where('id', 'in', ids)
+    .where('status', '!=', 'delivered')
+    .execute();
+}
+
+/** Records a failed attempt: `retry` while attempts remain, `dead` after the last. */
+export async function markFailed(
+  db: Db,
+  ids: number[],
+  result: { httpStatus: number | null; latencyMs: number | null; error: string; final: boolean; at: Date },
+) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: result.final ? 'dead' : 'retry',
+      attempts: eb('attempts', '+', 1),
+      http_status: result.httpStatus,
+      latency_ms: result.latencyMs,
+      last_error: result.error.slice(0, 500),
+      updated_at: result.at,
+    }))
+    .where('id', 'in', ids)
+    .where('status', 'in', ['pending', 'retry'])
+    .execute();
+}
