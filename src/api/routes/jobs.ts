@@ -86,6 +86,8 @@ export function jobRoutes(deps: Deps) {
     .openapi(read, async (c) => {
       const { queue, id } = c.req.valid('param');
       if (!findQueueDefinition(queue)) throw notFound(`no queue named "${queue}"`);
+      // State first: a job read before it completed would show completed with no result.
+      const state = await deps.queues.get(queue).getJobState(id);
       const job = await deps.queues.get(queue).getJob(id);
       if (!job) throw notFound(`no job ${id} in queue ${queue}`);
       const data = job.data as { traceId?: string } | undefined;
@@ -94,7 +96,7 @@ export function jobRoutes(deps: Deps) {
           id: job.id ?? id,
           queue,
           name: job.name,
-          state: await job.getState(),
+          state,
           progress: job.progress,
           attemptsMade: job.attemptsMade,
           data: job.data,
