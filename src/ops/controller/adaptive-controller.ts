@@ -1,0 +1,237 @@
+import { DEFAULT_ADAPTIVE_OPTIONS, type AdaptiveOptions } from './adaptive-options.js';
+import { clamp, type ControlReason, type ControllerObservation, type ControllerPolicy, type ControllerStepResult } from './controller-policy.js';
+import { batchSizeForRate } from './recommend-batch-size.js';
+
+/** A baseline probe: the limit is cut, and the median latency of its second half becomes the new baseline. */
+export interface AdaptiveProbe {
+  startedAt: number;
+  until: number;
+  resumeLimit: number;
+  /** Σ n·p50 and Σ n over the windows of the probe's second half, after the queue drained. */
+  weightedP50Ms: number;
+  samples: number;
+}
+
+export interface AdaptiveState {
+  phase: 'slow_start' | 'steady';
+  /** Unrounded limit; decisions floor it. */
+  limit: number;
+  /** Sample-weighted moving average of the window medians. */
+  latencyEwmaMs: number | null;
+  samplesSeen: number;
+  /** No-load median latency: the lowest latency average seen since the last probe. */
+  baselineMs: number | null;
+  /** When the latency average last came within reach of the baseline (or a probe re-measured it). */
+  baselineAt: number;
+  /** Start of the current run of windows with gradient ≤ fastGradient, or null. */
+  deepCongestionSince: number | null;
+  probe: AdaptiveProbe | null;
+  /** Until this (Retry-After) the limit may not grow past `holdCeiling`. */
+  holdUntil: number;
+  /** The in-flight the downstream accepted when it last refused: (1 − refused share) × the limit then. */
+  holdCeiling: number;
+  /** No multiplicative decrease before this: the requests sent after the last one have not answered yet. */
+  decreaseAllowedAt: number;
+  goodputEwma: number | null;
+  /** Highest smoothed goodput seen with p99 within the SLO, cut to the goodput seen whenever the downstream saturates. */
+  capacityPerSec: number | null;
+  lastStepAt: number | null;
+}
+
+/** A latency average within this factor of the baseline confirms the baseline is still current. */
+const BASELINE_CONFIRM_FACTOR = 1.1;
+const GOODPUT_EWMA_WEIGHT = 0.3;
+/** After refusals, aim this far below the accepted share so the next window comes back clean. */
+const REFUSED_SHARE_MARGIN = 0.9;
+
+export function initialAdaptiveState(now: number, options: AdaptiveOptions = DEFAULT_ADAPTIVE_OPTIONS): AdaptiveState {
+  return {
+    phase: 'slow_start',
+    limit: clamp(options.initialLimit, options.minLimit, options.maxLimit),
+    latencyEwmaMs: null,
+    samplesSeen: 0,
+    baselineMs: null,
+    baselineAt: now,
+    deepCongestionSince: null,
+    probe: null,
+    holdUntil: now,
+    holdCeiling: clamp(options.initialLimit, options.minLimit, options.maxLimit),
+    decreaseAllowedAt: now,
+    goodputEwma: null,
+    capacityPerSec: null,
+    lastStepAt: null,
+  };
+}
+
+/**
+ * One step of the adaptive controller: explicit overload (429/503, Retry-After),
+ * load-error rate and p99-over-SLO checks first, then a Gradient2-style latency
+ * gradient against a min-filtered baseline, with an unsmoothed fast path and a
+ * slow-start probe. See docs/adaptive-controller.md.
+ */
+export function stepAdaptive(
+  state: AdaptiveState,
+  obs: ControllerObservation,
+  now: number,
+  options: AdaptiveOptions = DEFAULT_ADAPTIVE_OPTIONS,
+): ControllerStepResult<AdaptiveState> {
+  const o = options;
+  const dtMs = state.lastStepAt === null ? obs.durationMs : clamp(now - state.lastStepAt, 0, 1000);
+  const s: AdaptiveState = { ...state, lastStepAt: now };
+  const p50 = obs.p50LatencyMs;
+  if (obs.count === 0 || p50 === null) return decide(s, o, 'no_samples', 'no request finished in the window');
+
+  const p99 = obs.p99LatencyMs ?? p50;
+  const enough = obs.count >= o.minSamples;
+  const weight = obs.count / (obs.count + o.latencySmoothingSamples);
+  const latency = s.latencyEwmaMs === null ? p50 : s.latencyEwmaMs + weight * (p50 - s.latencyEwmaMs);
+  s.latencyEwmaMs = latency;
+  s.samplesSeen += obs.count;
+  s.goodputEwma = s.goodputEwma === null ? obs.goodputPerSec : s.goodputEwma + GOODPUT_EWMA_WEIGHT * (obs.goodputPerSec - s.goodputEwma);
+  if (s.probe) {
+    if (now - s.probe.startedAt >= o.probeDurationMs / 2) {
+      s.probe = { ...s.probe, weightedP50Ms: s.probe.weightedP50Ms + obs.count * p50, samples: s.probe.samples + obs.count };
+    }
+  } else if (s.samplesSeen >= o.baselineWarmupSamples && (s.baselineMs === null || latency <= s.baselineMs)) {
+    s.baselineMs = latency;
+    s.baselineAt = now;
+  } else if (s.baselineMs !== null && latency <= s.baselineMs * BASELINE_CONFIRM_FACTOR) {
+    s.baselineAt = now;
+  }
+
+  // A sparse window's own median is noise; the sample-weighted average stands in for it.
+  const shortRtt = enough ? p50 : latency;
+  // Before warm-up the gradient reads 1: slow start runs on the explicit signals alone.
+  const baseline = s.baselineMs ?? shortRtt;
+  const gradient = clamp((o.rttTolerance * baseline) / shortRtt, 0.5, 1);
+  s.deepCongestionSince = gradient <= o.fastGradient && !s.probe ? (s.deepCongestionSince ?? now) : null;
+  const loadErrors = obs.errorCount - obs.overloadCount - obs.clientErrorCount;
+  const loadErrorRate = loadErrors / obs.count;
+  const sloBreach = enough && o.latencySloMs !== null && p99 > o.latencySloMs;
+  const appLimited = obs.peakInFlight !== undefined && obs.peakInFlight < s.limit * o.appLimitedRatio;
+  // In-flight that carries the goodput seen at no-load latency: a latency decrease never needs to go lower.
+  // The smaller of window and average goodput, so a capacity drop is not masked by the average's lag.
+  const carried = (Math.min(s.goodputEwma, obs.goodputPerSec) * baseline) / 1000;
+  const limitText = (from: number) => `limit ${Math.floor(from)} → ${Math.floor(s.limit)}`;
+
+  const decrease = (factor: number, floor: number, reason: ControlReason, why: string) => {
+    if (now < s.decreaseAllowedAt) return decide(s, o, 'decrease_cooldown', `${why}; waiting for the last decrease to take effect`);
+    const before = s.limit;
+    const target = s.probe ? s.probe.resumeLimit : s.limit;
+    const next = clamp(Math.max(target * factor, Math.min(target, floor)), o.minLimit, o.maxLimit);
+    if (s.probe) s.probe = { ...s.probe, resumeLimit: next };
+    s.limit = Math.min(s.limit, next);
+    s.phase = 'steady';
+    s.decreaseAllowedAt = now + clamp(shortRtt, o.minDecreaseIntervalMs, o.maxDecreaseIntervalMs);
+    return decide(s, o, reason, `${why}: ${limitText(before)}`);
+  };
+
+  const congested = obs.overloadCount > 0 || (enough && loadErrorRate > o.errorRateThreshold) || sloBreach || gradient < 1;
+  if (congested) s.capacityPerSec = s.goodputEwma;
+  else if (!appLimited) s.capacityPerSec = Math.max(s.capacityPerSec ?? 0, s.goodputEwma);
+
+  if (obs.overloadCount > 0) {
+    const retryAfter = Math.min(obs.maxRetryAfterMs ?? 0, o.maxHoldMs);
+    // Refusals of requests sent before the last cut say nothing new: they neither cut again nor extend the hold.
+    if (now >= s.decreaseAllowedAt) {
+      s.holdUntil = Math.max(s.holdUntil, now + retryAfter);
+      s.holdCeiling = s.limit * (1 - obs.overloadCount / obs.count);
+    }
+    const why = `${obs.overloadCount} of ${obs.count} refused as overload${retryAfter > 0 ? `, Retry-After ${retryAfter} ms` : ''}`;
+    return decrease(refusedShareFactor(obs.overloadCount / obs.count, o), 0, 'overload_backoff', why);
+  }
+  if (enough && loadErrorRate > o.errorRateThreshold) {
+    const why = `load error rate ${pct(loadErrorRate)} > ${pct(o.errorRateThreshold)}`;
+    return decrease(refusedShareFactor(loadErrorRate, o), 0, 'error_backoff', why);
+  }
+  if (sloBreach && o.latencySloMs !== null) {
+    const why = `p99 ${Math.round(p99)} ms > SLO ${o.latencySloMs} ms`;
+    return decrease(Math.max(0.5, o.latencySloMs / p99), carried, 'latency_slo_backoff', why);
+  }
+  if (s.probe) return finishOrHoldProbe(s, o, now);
+  const stale = now - s.baselineAt > o.baselineTtlMs;
+  const stuck = s.deepCongestionSince !== null && now - s.deepCongestionSince >= o.congestionProbeMs;
+  if (s.phase === 'steady' && s.baselineMs !== null && (stale || stuck)) {
+    s.probe = { startedAt: now, until: now + o.probeDurationMs, resumeLimit: s.limit, weightedP50Ms: 0, samples: 0 };
+    s.deepCongestionSince = null;
+    s.limit = clamp(s.limit * o.probeLimitRatio, o.minLimit, o.maxLimit);
+    const why = stale ? `baseline not seen for ${o.baselineTtlMs} ms` : `latency ${Math.round(shortRtt)} ms has not fallen for ${o.congestionProbeMs} ms`;
+    return decide(s, o, 'probe_baseline', `${why}: limit cut to ${Math.floor(s.limit)} to re-measure the no-load latency`);
+  }
+
+  const gradientText = `gradient ${gradient.toFixed(2)} (p50 ${Math.round(shortRtt)} ms, baseline ${Math.round(baseline)} ms)`;
+  if (gradient < 1 && (s.phase === 'slow_start' || gradient <= o.fastGradient)) {
+    return decrease(gradient, carried, 'fast_decrease', gradientText);
+  }
+  if (gradient < 1) {
+    const before = s.limit;
+    const estimate = s.limit * gradient + queueAllowance(s.limit, o);
+    s.limit = clamp(s.limit * (1 - o.smoothing) + estimate * o.smoothing, o.minLimit, o.maxLimit);
+    return decide(s, o, 'gradient_decrease', `${gradientText}: ${limitText(before)}`);
+  }
+  if (loadErrors > 0) return decide(s, o, 'steady', `${loadErrors} load errors, under the ${pct(o.errorRateThreshold)} threshold: no growth`);
+  if (appLimited) return decide(s, o, 'app_limited', `peak in flight ${obs.peakInFlight} < ${pct(o.appLimitedRatio)} of limit ${Math.floor(s.limit)}`);
+  const holding = now < s.holdUntil;
+  if (holding && s.limit >= s.holdCeiling) {
+    return decide(s, o, 'retry_after_hold', `at the ${Math.floor(s.holdCeiling)} accepted before the refusal until Retry-After passes (${s.holdUntil - now} ms left)`);
+  }
+
+  const before = s.limit;
+  if (s.phase === 'slow_start') {
+    s.limit = clamp(s.limit * o.slowStartGrowthPerSec ** (dtMs / 1000), o.minLimit, o.maxLimit);
+    return decide(s, o, 'slow_start', `${gradientText}: ${limitText(before)}`);
+  }
+  const grown = s.limit + o.smoothing * queueAllowance(s.limit, o);
+  s.limit = clamp(holding ? Math.min(grown, s.holdCeiling) : grown, o.minLimit, o.maxLimit);
+  return decide(s, o, 'increase', `${gradientText}: ${limitText(before)}`);
+}
+
+function finishOrHoldProbe(s: AdaptiveState, o: AdaptiveOptions, now: number): ControllerStepResult<AdaptiveState> {
+  const probe = s.probe;
+  if (!probe || now < probe.until) return decide(s, o, 'probe_baseline', 'measuring the no-load latency');
+  const previous = s.baselineMs;
+  if (probe.samples > 0) s.baselineMs = probe.weightedP50Ms / probe.samples;
+  s.baselineAt = now;
+  s.limit = probe.resumeLimit;
+  s.probe = null;
+  // The old baseline was wrong by more than the tolerance: the limit was cut for nothing, so find capacity again.
+  if (previous !== null && s.baselineMs !== null && s.baselineMs > previous * o.rttTolerance) s.phase = 'slow_start';
+  return decide(s, o, 'probe_baseline', `baseline re-measured: ${Math.round(previous ?? 0)} → ${Math.round(s.baselineMs ?? 0)} ms; limit back to ${Math.floor(s.limit)}`);
+}
+
+/**
+ * Cut to a little under the share the downstream accepted (1 − refused), never by more
+ * than backoffRatio: halving on one 429 in twenty throws away capacity a downstream
+ * with a short queue keeps refusing only at the margin.
+ */
+function refusedShareFactor(refused: number, o: AdaptiveOptions): number {
+  return Math.max(o.backoffRatio, (1 - refused) * REFUSED_SHARE_MARGIN);
+}
+
+function queueAllowance(limit: number, o: AdaptiveOptions): number {
+  return o.queueAllowance === 'sqrt' ? Math.max(1, Math.sqrt(limit)) : o.queueAllowance;
+}
+
+function decide(s: AdaptiveState, o: AdaptiveOptions, reason: ControlReason, detail: string): ControllerStepResult<AdaptiveState> {
+  const limit = Math.max(o.minLimit, Math.floor(s.limit));
+  // The most this limit could carry at no-load latency (Little's law): a ceiling that stops bursts
+  // without binding before the limit does. Limit ÷ current latency would bind while a queue
+  // drains, under-send, and read as app-limited.
+  const rtt = s.baselineMs ?? s.latencyEwmaMs ?? o.assumedRttMs;
+  const ratePerSec = clamp((s.limit * 1000) / rtt, o.minRatePerSec, o.maxRatePerSec);
+  return { state: s, decision: { limit, ratePerSec, batchSize: batchSizeForRate(ratePerSec, o.batch), reason, detail } };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** The adaptive controller behind the common policy interface. */
+export function adaptiveController(options: Partial<AdaptiveOptions> = {}): ControllerPolicy<AdaptiveState> {
+  const o = { ...DEFAULT_ADAPTIVE_OPTIONS, ...options };
+  return {
+    name: 'adaptive',
+    initialState: (now) => initialAdaptiveState(now, o),
+    step: (state, stats, now) => stepAdaptive(state, stats, now, o),
+  };
+}

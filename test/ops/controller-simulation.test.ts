@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { adaptiveController } from '../../src/ops/controller/adaptive-controller.js';
+import { aimdController } from '../../src/ops/controller/aimd-controller.js';
+import type { ControllerPolicy } from '../../src/ops/controller/controller-policy.js';
+import { fixedController } from '../../src/ops/controller/fixed-controller.js';
+import { recommendBatchSize } from '../../src/ops/controller/recommend-batch-size.js';
+import { computeWindowStats } from '../../src/ops/window-stats.js';
+import { between, capacityOf, simulate, type DownstreamModel, type SimResult } from './simulated-downstream.js';
+
+// 20 workers × 100 ms ± 30% → C = 200 req/s; ~120 ms no-load latency; 50 may wait, then 429.
+const MODEL: DownstreamModel = { servers: 20, serviceMs: 100, serviceJitter: 0.3, networkMs: 20, networkJitterMs: 5, maxQueue: 50, retryAfterMs: 1000 };
+const C = capacityOf(MODEL);
+const SLO_MS = 500;
+const DROP_AT = 20_000;
+const END = 32_000;
+const SEED = 42;
+const quarter: DownstreamModel = { ...MODEL, servers: MODEL.servers / 4 };
+
+function run(policy: ControllerPolicy<unknown>, stepMs = 100, seed = SEED): SimResult {
+  return simulate(policy, { durationMs: END, stepMs, timeoutMs: 2000, seed, modelAt: (t) => (t < DROP_AT ? MODEL : quarter) });
+}
+
+const adaptive = () => adaptiveController({ latencySloMs: SLO_MS }) as ControllerPolicy<unknown>;
+const aimd = () => aimdController() as ControllerPolicy<unknown>;
+// What a config tuned for the healthy downstream would say: 90% of C, generous concurrency.
+const fixed = () => fixedController({ limit: 100, ratePerSec: 0.9 * C, batchSize: 180 }) as ControllerPolicy<unknown>;
+
+function statsBetween(result: SimResult, from: number, to: number) {
+  return computeWindowStats(between(result.samples, from, to), { endAt: to - 0.5, durationMs: to - from });
+}
+
+/** First offset after `from` from which every later `bucketMs` bucket satisfies `ok`; null if none. */
+function settledAfter(from: number, bucketMs: number, ok: (start: number) => boolean): number | null {
+  for (let t = from; t < END; t += bucketMs) {
+    let all = true;
+    for (let u = t; u + bucketMs <= END && all; u += bucketMs) all = ok(u);
+    if (all) return t - from;
+  }
+  return null;
+}
+
+function adaptation(result: SimResult) {
+  const noLoadConcurrency = (capacityOf(quarter) * (MODEL.networkMs + MODEL.serviceMs)) / 1000;
+  const limitAt = result.decisions.find((d) => d.at > DROP_AT && d.decision.limit <= 2 * noLoadConcurrency);
+  const sendRate = settledAfter(DROP_AT, 500, (u) => result.sends.filter((s) => s >= u && s < u + 500).length * 2 <= 1.3 * capacityOf(quarter));
+  const p99 = settledAfter(DROP_AT, 250, (u) => (statsBetween(result, u, u + 250).p99LatencyMs ?? 0) <= SLO_MS);
+  const errors = between(result.samples, DROP_AT, DROP_AT + 10_000).filter((s) => !s.ok).length;
+  return { limitMs: limitAt ? limitAt.at - DROP_AT : null, sendRateMs: sendRate, p99Ms: p99, errors };
+}
+
+describe('adaptive controller against a simulated downstream', () => {
+  const results = { adaptive: run(adaptive()), aimd: run(aimd()), fixed: run(fixed()) };
+
+  it('converges to at least 90% of capacity as goodput with p99 within the SLO', (t) => {
+    const steady = statsBetween(results.adaptive, 10_000, DROP_AT);
+    t.diagnostic(`goodput ${steady.goodputPerSec.toFixed(1)}/s of C=${C}, p50 ${steady.p50LatencyMs} ms, p99 ${steady.p99LatencyMs} ms, errors ${steady.errorCount}`);
+    assert.ok(steady.goodputPerSec >= 0.9 * C, `goodput ${steady.goodputPerSec}`);
+    assert.ok((steady.p99LatencyMs ?? Infinity) <= SLO_MS, `p99 ${steady.p99LatencyMs}`);
+    assert.equal(steady.errorCount, 0);
+  });
+
+  it('finds capacity from a limit of 4 within three simulated seconds', () => {
+    const third = statsBetween(results.adaptive, 2000, 3000);
+    assert.ok(third.goodputPerSec >= 0.9 * C, `goodput in the third second ${third.goodputPerSec}`);
+  });
+
+  it('adapts the limit, the send rate and p99 within two simulated seconds of capacity dropping to a quarter', (t) => {
+    const a = adaptation(results.adaptive);
+    t.diagnostic(`limit ≤ 2× new no-load concurrency after ${a.limitMs} ms; send rate ≤ 1.3·C/4 from ${a.sendRateMs} ms; p99 ≤ SLO from ${a.p99Ms} ms`);
+    for (const [what, ms] of Object.entries({ limit: a.limitMs, sendRate: a.sendRateMs, p99: a.p99Ms })) {
+      assert.ok(ms !== null && ms <= 2000, `${what} adapted after ${ms} ms`);
+    }
+    const after = statsBetween(results.adaptive, DROP_AT + 5000, END);
+    assert.ok(after.goodputPerSec >= 0.9 * capacityOf(quarter), `goodput after the drop ${after.goodputPerSec}`);
+  });
+
+  it('causes fewer errors during the drop than AIMD and than a fixed rate', (t) => {
+    const errors = { adaptive: adaptation(results.adaptive).errors, aimd: adaptation(results.aimd).errors, fixed: adaptation(results.fixed).errors };
+    t.diagnostic(`errors in the 10 s after the drop: adaptive ${errors.adaptive}, AIMD ${errors.aimd}, fixed ${errors.fixed}`);
+    t.diagnostic(`p99 5-12 s after the drop: adaptive ${statsBetween(results.adaptive, DROP_AT + 5000, END).p99LatencyMs} ms, AIMD ${statsBetween(results.aimd, DROP_AT + 5000, END).p99LatencyMs} ms, fixed ${statsBetween(results.fixed, DROP_AT + 5000, END).p99LatencyMs} ms`);
+    assert.ok(errors.adaptive < errors.fixed, JSON.stringify(errors));
+    assert.ok(errors.adaptive <= errors.aimd, JSON.stringify(errors));
+  });
+
+  it('keeps p99 within the SLO before the drop where AIMD, which only reacts to errors, runs the queue full', () => {
+    const adaptiveP99 = statsBetween(results.adaptive, 10_000, DROP_AT).p99LatencyMs ?? Infinity;
+    const aimdP50 = statsBetween(results.aimd, 10_000, DROP_AT).p50LatencyMs ?? 0;
+    assert.ok(adaptiveP99 < aimdP50, `adaptive p99 ${adaptiveP99} vs AIMD p50 ${aimdP50}`);
+  });
+
+  it('meets the same goals when stepped every 250 ms and with other seeds', () => {
+    for (const [stepMs, seed] of [[250, SEED], [100, 1], [250, 2]] as const) {
+      const result = run(adaptive(), stepMs, seed);
+      const steady = statsBetween(result, 10_000, DROP_AT);
+      const a = adaptation(result);
+      const label = `step ${stepMs} ms, seed ${seed}`;
+      assert.ok(steady.goodputPerSec >= 0.9 * C && (steady.p99LatencyMs ?? Infinity) <= SLO_MS, `${label}: ${steady.goodputPerSec}/s, p99 ${steady.p99LatencyMs}`);
+      assert.ok([a.limitMs, a.sendRateMs, a.p99Ms].every((ms) => ms !== null && ms <= 2000), `${label}: ${JSON.stringify(a)}`);
+    }
+  });
+
+  it('recommends a batch from the capacity it measured, before and after the drop', () => {
+    const at = (durationMs: number) =>
+      simulate(adaptiveController({ latencySloMs: SLO_MS }), { durationMs, stepMs: 100, timeoutMs: 2000, seed: SEED, modelAt: (t) => (t < DROP_AT ? MODEL : quarter) })
+        .finalState.capacityPerSec;
+    const before = at(DROP_AT - 100);
+    const after = at(DROP_AT + 5000);
+    assert.ok(before !== null && Math.abs(before - C) <= 0.1 * C, `capacity before ${before}`);
+    assert.ok(after !== null && Math.abs(after - C / 4) <= 0.15 * (C / 4), `capacity after ${after}`);
+    assert.equal(recommendBatchSize(before).batchSize, Math.floor(0.8 * before));
+  });
+});
+
+describe('adaptive controller after a latency shift', () => {
+  it('re-measures its baseline and returns to at least 90% of capacity when the network gets slower but capacity does not', (t) => {
+    const slower: DownstreamModel = { ...MODEL, networkMs: 200 };
+    const result = simulate(adaptiveController({ latencySloMs: 1000 }), {
+      durationMs: 30_000,
+      stepMs: 100,
+      timeoutMs: 2000,
+      seed: 7,
+      modelAt: (t) => (t < 10_000 ? MODEL : slower),
+    });
+    const probes = result.decisions.filter((d) => d.decision.reason === 'probe_baseline' && d.decision.detail.startsWith('baseline re-measured'));
+    const recovered = statsBetween(result, 20_000, 30_000);
+    t.diagnostic(`${probes.map((p) => `${p.at} ms: ${p.decision.detail}`).join('; ')}; goodput 20-30 s ${recovered.goodputPerSec}/s`);
+    assert.ok(probes.some((p) => p.at > 10_000 && p.at < 15_000), 'a probe soon after the shift');
+    assert.ok(recovered.goodputPerSec >= 0.9 * C, `goodput ${recovered.goodputPerSec}`);
+  });
+});
+
+describe('adaptive controller against a downstream that refuses rather than queues', () => {
+  it('keeps at least 90% of capacity with fewer 429s than AIMD when only five requests may wait', (t) => {
+    const shortQueue: DownstreamModel = { ...MODEL, maxQueue: 5 };
+    const scenario = { durationMs: 30_000, stepMs: 100, timeoutMs: 2000, seed: SEED, modelAt: () => shortQueue };
+    const [a, b] = [adaptive(), aimd()].map((policy) => statsBetween(simulate(policy, scenario), 10_000, 30_000));
+    t.diagnostic(`adaptive ${a!.goodputPerSec.toFixed(1)}/s with ${a!.overloadCount} refusals; AIMD ${b!.goodputPerSec.toFixed(1)}/s with ${b!.overloadCount}`);
+    assert.ok(a!.goodputPerSec >= 0.9 * C, `goodput ${a!.goodputPerSec}`);
+    assert.ok(a!.overloadCount < b!.overloadCount, `${a!.overloadCount} vs ${b!.overloadCount}`);
+  });
+});
