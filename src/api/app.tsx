@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { type Bot, webhookCallback } from 'grammy';
 import { createBot } from '../telegram/bot.js';
 import type { Deps } from '../deps.js';
+import { approvalPages } from '../web/approvals-pages.js';
 import { loginRoutes } from '../web/login.js';
 import { authenticate, requireRole } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
@@ -52,6 +53,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.route('/', healthRoutes(deps));
   mountTelegramWebhook(app, deps, options.telegramBot);
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
+  app.route('/', approvalPages(deps, auth));
 
   app.use('/metrics', authenticate(auth), requireRole('viewer'));
   app.get('/metrics', async (c) => {
@@ -85,7 +87,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     security: [{ bearer: [] }],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.get('/', (c) => c.redirect(BOARD_PATH, 302));
+  app.get('/', (c) => c.redirect('/dashboard/approvals', 302));
   return app;
 }
 

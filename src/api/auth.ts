@@ -29,7 +29,7 @@ export const authenticate = (options: AuthOptions) =>
     const name = verifySession(options.sessionSecret, getCookie(c, SESSION_COOKIE), options.clock.now().getTime());
     const entry = name ? options.tokens.find((t) => t.name === name) : undefined;
     if (!entry) {
-      if (options.onMissing === 'redirect') return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      if (options.onMissing === 'redirect') return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303);
       throw unauthorized('authentication required: send Authorization: Bearer <token>');
     }
     c.set('principal', { name: entry.name, roles: entry.roles, via: 'session' });

@@ -19,6 +19,7 @@ export function Layout(props: { title: string; user?: string; children?: Child }
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>{props.title} · Flywheel</title>
         <style>{STYLE}</style>
       </head>
@@ -27,6 +28,7 @@ export function Layout(props: { title: string; user?: string; children?: Child }
           <strong>Flywheel</strong>
           {props.user ? (
             <>
+              <a href="/dashboard/approvals">Approvals</a>
               <a href="/admin/queues">Queues</a>
               <span class="muted" style="margin-left:auto">{props.user}</span>
               <form method="post" action="/logout" style="margin:0">

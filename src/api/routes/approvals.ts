@@ -105,11 +105,13 @@ const decision = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z.strictObject({
-            decision: z.enum(['approve', 'reject']),
-            reason: z.string().max(1000).default(''),
-            payloadHash: z.string().regex(/^[0-9a-f]{64}$/, 'the payloadHash of the request as shown'),
-          }),
+          schema: z
+            .strictObject({
+              decision: z.enum(['approve', 'reject']),
+              reason: z.string().trim().max(1000).default(''),
+              payloadHash: z.string().regex(/^[0-9a-f]{64}$/, 'the payloadHash of the request as shown'),
+            })
+            .refine((d) => d.decision === 'approve' || d.reason.length > 0, { path: ['reason'], message: 'a rejection needs a reason' }),
         },
       },
     },

@@ -6,6 +6,7 @@ import { campaignProgress, campaignView } from '../../campaigns/progress.js';
 import { getCampaign, listCampaigns } from '../../campaigns/store.js';
 import { propose } from '../../approvals/propose.js';
 import type { Deps } from '../../deps.js';
+import { loadCap, saveCap } from '../../ops/control-state.js';
 import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
 import { requireRole } from '../auth.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -61,7 +62,7 @@ const limits = createRoute({
   method: 'put',
   path: '/campaigns/{id}/limits',
   tags: ['campaigns'],
-  summary: 'Set the fleet-wide limits of a campaign; every worker applies them on its next request',
+  summary: 'Cap the fleet-wide limits of a campaign; every worker applies them on its next request, and the Ops controller stays under them',
   middleware: [requireRole('operator')] as const,
   request: {
     params: Id,
@@ -151,6 +152,9 @@ export function campaignRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       await existing(id);
       const key = campaignKey(id);
+      const cap = { ...(await loadCap(deps.redis, deps.queues.prefix, id)), ...c.req.valid('json') };
+      // The operator's values are a ceiling the Ops controller stays under, and apply at once.
+      await saveCap(deps.redis, deps.queues.prefix, id, cap);
       await limiter.setLimits(key, { ...(await limiter.getLimits(key)), ...c.req.valid('json') });
       c.var.logger.info({ campaign: id, limits: c.req.valid('json'), by: c.var.principal.name }, 'campaign limits set');
       return c.json(await limiter.getLimits(key), 200);
