@@ -1,3 +1,4 @@
+import { opsControlQueue } from './ops-control.js';
 import { campaignsQueue } from './campaigns.js';
 import { deliveriesQueue } from './deliveries.js';
 import { approvalExpiryQueue } from './approval-expiry.js';
@@ -15,6 +16,7 @@ export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
   telegramQueue,
   campaignsQueue,
   deliveriesQueue,
+  opsControlQueue,
   diagnosticsQueue,
 ];
 

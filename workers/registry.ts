@@ -1,3 +1,4 @@
+import { opsControlWorker } from './ops-control.js';
 import { campaignsWorker } from './campaigns.js';
 import { deliveriesWorker } from './deliveries.js';
 import { approvalExpiryWorker } from './approval-expiry.js';
@@ -15,5 +16,6 @@ export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
   telegramWorker,
   campaignsWorker,
   deliveriesWorker,
+  opsControlWorker,
   diagnosticsWorker,
 ];

@@ -64,7 +64,13 @@ export async function deliverBatch(
         body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
       });
       const at = deps.clock.now();
-      samples.push({ at: at.getTime(), latencyMs: result.latencyMs, ok: result.ok, status: result.status });
+      samples.push({
+        at: at.getTime(),
+        latencyMs: result.latencyMs,
+        ok: result.ok,
+        ...(result.status === null ? {} : { status: result.status }),
+        ...(result.retryAfterSec === null ? {} : { retryAfterMs: result.retryAfterSec * 1000 }),
+      });
       const ids = group.map((d) => d.id);
       if (result.ok) {
         await markDelivered(deps.db, ids, { httpStatus: result.status!, latencyMs: result.latencyMs, at });

@@ -6,6 +6,9 @@ import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
+import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
+import { loadCap } from '../ops/control-state.js';
+import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
 /** What a launch approval is bound to: any edit to these after approval voids it. */
@@ -62,6 +65,7 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
   });
   if (recipients === null) return { status: (await getCampaign(deps.db, campaignId))!.status };
   await deps.redis.sadd(runningSetKey(deps), campaignId);
+  if (deps.config.ops.enabled) await startSlow(deps, campaignId);
   await enqueueOutstanding(deps, campaignId, traceId);
   return { status: 'running', recipients };
 }
@@ -92,4 +96,11 @@ export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId
     added += missing.length;
   }
   return added;
+}
+
+/** Until the Ops controller's first step, a campaign starts at the controller's initial limit (slow start). */
+async function startSlow(deps: Deps, campaignId: string) {
+  const cap = await loadCap(deps.redis, deps.queues.prefix, campaignId);
+  const limit = Math.min(DEFAULT_ADAPTIVE_OPTIONS.initialLimit, cap.concurrency ?? Infinity);
+  await new FleetLimiter(deps.redis, deps.queues.prefix).setLimits(campaignKey(campaignId), { concurrency: limit, ratePerSec: cap.ratePerSec, batchSize: cap.batchSize });
 }

@@ -55,7 +55,14 @@ export const configSchema = z.strictObject({
   ops: section({
     enabled: z.boolean().default(true),
     monitor: schedule(30),
+    control: section({
+      everyMs: z.number().int().min(100).default(500).describe('fast loop: controller step and limits while campaigns deliver'),
+      latencySloMs: z.number().positive().default(1000).describe('p99 latency above which the controller backs off'),
+      maxConcurrency: z.number().int().positive().default(1000),
+    }),
     thresholds: section({
+      windowSec: seconds.default(5).describe('length of one auto-pause window'),
+      minSamples: z.number().int().positive().default(20).describe('fewer samples in a window: latency and errors are not judged'),
       p95LatencyMs: z.number().positive().default(2000),
       errorRate: share.default(0.05),
       backlogAgeSec: seconds.default(300),

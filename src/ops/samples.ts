@@ -1,12 +1,9 @@
 import type { Redis } from 'ioredis';
 
+import type { LatencySample } from './window-stats.js';
+
 /** One delivery request as the Ops agent sees it. */
-export interface Sample {
-  at: number;
-  latencyMs: number;
-  ok: boolean;
-  status: number | null;
-}
+export type Sample = LatencySample;
 
 const MAX_SAMPLES = 20_000;
 const key = (prefix: string, campaignId: string) => `${prefix}:ops:samples:${campaignId}`;

@@ -16,6 +16,7 @@ export class TestDownstream {
   inFlight = 0;
   maxInFlight = 0;
   badSignatures = 0;
+  probes = 0;
   private server: Server | undefined;
   url = '';
 
@@ -39,6 +40,7 @@ export class TestDownstream {
           this.badSignatures++;
           return finish(401);
         }
+        if (req.headers['x-flywheel-probe'] === '1') this.probes++;
         setTimeout(() => {
           if (this.failWith) return finish(this.failWith.status, this.failWith.retryAfter ? { 'retry-after': String(this.failWith.retryAfter) } : {});
           const parsed = JSON.parse(body) as { messages?: { idempotencyKey: string }[]; idempotencyKey?: string };

@@ -1,0 +1,103 @@
+import { propose } from '../approvals/propose.js';
+import { runningSetKey } from '../campaigns/launch.js';
+import { pauseCampaign, resumeCampaign } from '../campaigns/control.js';
+import { getCampaign } from '../campaigns/store.js';
+import type { Deps } from '../deps.js';
+import { evaluateAutopause, INITIAL_AUTOPAUSE_STATE } from './autopause/evaluate-autopause.js';
+import { initialAdaptiveState, stepAdaptive } from './controller/adaptive-controller.js';
+import { DEFAULT_ADAPTIVE_OPTIONS } from './controller/adaptive-options.js';
+import { capDecision, type CampaignControl, loadCap, loadControl, saveControl } from './control-state.js';
+import { campaignKey, FleetLimiter } from './limiter/fleet-limiter.js';
+import { probeDownstream } from './probe.js';
+import { readSamples } from './samples.js';
+import { computeWindowStats } from './window-stats.js';
+
+export interface ControlStepResult {
+  campaignId: string;
+  limit: number;
+  ratePerSec: number;
+  reason: string;
+  event?: string;
+}
+
+/**
+ * The Ops agent's fast loop: for each running (or auto-paused) campaign, turn
+ * the samples since the last step into window stats, step the adaptive
+ * controller, publish its limits fleet-wide, and every auto-pause window judge
+ * the thresholds: pause, resume, or ask for approval to resume.
+ */
+export async function controlStep(deps: Deps, traceId: string): Promise<ControlStepResult[]> {
+  const { ops } = deps.config;
+  const now = deps.clock.now().getTime();
+  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
+  const results: ControlStepResult[] = [];
+  const options = { ...DEFAULT_ADAPTIVE_OPTIONS, latencySloMs: ops.control.latencySloMs, maxLimit: ops.control.maxConcurrency };
+  for (const id of await deps.redis.smembers(runningSetKey(deps))) {
+    const campaign = await getCampaign(deps.db, id);
+    if (!campaign || !['running', 'paused'].includes(campaign.status)) {
+      await deps.redis.srem(runningSetKey(deps), id);
+      continue;
+    }
+    let control: CampaignControl = (await loadControl(deps.redis, deps.queues.prefix, id)) ?? {
+      controller: initialAdaptiveState(now, options),
+      lastStepAt: now,
+      autopause: INITIAL_AUTOPAUSE_STATE,
+      windowStartedAt: now,
+      lastDecision: null,
+      resumeRequested: false,
+    };
+    const samples = await readSamples(deps.redis, deps.queues.prefix, id, control.lastStepAt);
+    const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
+    const step = stepAdaptive(control.controller, stepStats, now, options);
+    const decision = capDecision(step.decision, await loadCap(deps.redis, deps.queues.prefix, id));
+    if (campaign.status === 'running') {
+      await limiter.setLimits(campaignKey(id), { concurrency: decision.limit, ratePerSec: decision.ratePerSec, batchSize: decision.batchSize });
+    }
+    control = { ...control, controller: step.state, lastStepAt: now, lastDecision: decision };
+    const result: ControlStepResult = { campaignId: id, limit: decision.limit, ratePerSec: decision.ratePerSec, reason: decision.reason };
+
+    if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
+      const windowSamples = await readSamples(deps.redis, deps.queues.prefix, id, control.windowStartedAt);
+      if (campaign.status === 'paused' && control.autopause.status !== 'running') {
+        windowSamples.push(...(await probeDownstream(campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
+      }
+      const stats = computeWindowStats(windowSamples, { endAt: now, durationMs: now - control.windowStartedAt });
+      const judged = evaluateAutopause(control.autopause, { count: stats.count, p95LatencyMs: stats.p95LatencyMs, errorRate: stats.errorRate, backlogAgeSec: null }, now, {
+        thresholds: { p95LatencyMs: ops.thresholds.p95LatencyMs, errorRate: ops.thresholds.errorRate, backlogAgeSec: ops.thresholds.backlogAgeSec },
+        breachWindows: ops.thresholds.breachWindows,
+        healthyWindows: ops.thresholds.healthyWindows,
+        autoResume: ops.thresholds.autoResume,
+        minSamples: ops.thresholds.minSamples,
+        resumeMargin: 0.8,
+      });
+      control = { ...control, autopause: judged.state, windowStartedAt: now };
+      if (judged.event) {
+        result.event = judged.event.type;
+        await actOn(deps, id, campaign.name, judged.event, traceId, control);
+        if (judged.event.type === 'resume') control = { ...control, resumeRequested: false, controller: initialAdaptiveState(now, options) };
+        if (judged.event.type === 'resume_needs_approval') control = { ...control, resumeRequested: true };
+      }
+    }
+    await saveControl(deps.redis, deps.queues.prefix, id, control);
+    results.push(result);
+  }
+  return results;
+}
+
+async function actOn(deps: Deps, id: string, name: string, event: { type: string; reason: string }, traceId: string, control: CampaignControl) {
+  if (event.type === 'pause') {
+    await pauseCampaign(deps, id, `auto-pause: ${event.reason}`, 'ops', traceId);
+  } else if (event.type === 'resume') {
+    await resumeCampaign(deps, id, 'ops', traceId);
+  } else if (event.type === 'resume_needs_approval' && !control.resumeRequested) {
+    const campaign = await getCampaign(deps.db, id);
+    await propose(deps, {
+      kind: 'campaign.resume',
+      proposer: 'ops',
+      params: { campaignId: id, pausedReason: campaign?.status_reason ?? null },
+      traceId,
+      summary: `Resume "${name}": ${event.reason}`,
+      idempotencyKey: `resume:${id}:${campaign?.updated_at ? new Date(campaign.updated_at).getTime() : 0}`,
+    });
+  }
+}
