@@ -16,7 +16,7 @@ export const deliveriesQueue = defineQueue({
   triggerable: false,
   recordRuns: false,
   schedule: null,
-  defaultConcurrency: 32,
+  defaultConcurrency: 8,
 });
 
 export const batchJobId = (campaignId: string, batchNo: number) => `c-${campaignId}-b-${batchNo}`;

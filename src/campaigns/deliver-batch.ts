@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { campaignKey, downstreamKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
-import { recordSamples, type Sample } from '../ops/samples.js';
+import { recordSamples } from '../ops/samples.js';
 import { completeIfDone } from './complete.js';
 import { type DeliveryRow, batchDeliveries, getCampaign, markDelivered, markFailed } from './store.js';
 import { renderTemplate } from './template.js';
@@ -16,7 +16,7 @@ export class DeliveriesWillRetryError extends Error {
 }
 
 /** Requests of one batch job run this many at a time; the fleet limiter decides how many run at all. */
-const SENDERS_PER_JOB = 16;
+const SENDERS_PER_JOB = 8;
 
 /**
  * Delivers what is still outstanding in one batch. Every request first takes a
@@ -43,7 +43,6 @@ export async function deliverBatch(
   let delivered = 0;
   let failed = 0;
   let paused = false;
-  const samples: Sample[] = [];
   const sendGroup = async (group: DeliveryRow[]) => {
     const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 5000, { maxWaitMs: 30_000 });
     if (!lease.ok) {
@@ -64,13 +63,14 @@ export async function deliverBatch(
         body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
       });
       const at = deps.clock.now();
-      samples.push({
+      // Published at once: the Ops controller steps on what it sees within its next window.
+      await recordSamples(deps.redis, deps.queues.prefix, campaign.id, [{
         at: at.getTime(),
         latencyMs: result.latencyMs,
         ok: result.ok,
         ...(result.status === null ? {} : { status: result.status }),
         ...(result.retryAfterSec === null ? {} : { retryAfterMs: result.retryAfterSec * 1000 }),
-      });
+      }]);
       const ids = group.map((d) => d.id);
       if (result.ok) {
         await markDelivered(deps.db, ids, { httpStatus: result.status!, latencyMs: result.latencyMs, at });
@@ -91,7 +91,6 @@ export async function deliverBatch(
       while (!paused && next < groups.length) await sendGroup(groups[next++]!);
     }),
   );
-  await recordSamples(deps.redis, deps.queues.prefix, campaign.id, samples);
   if (paused) return { outcome: 'paused' };
   const remaining = (await batchDeliveries(deps.db, campaign.id, job.batchNo)).length;
   if (remaining > 0) throw new DeliveriesWillRetryError(`${remaining} deliveries of batch ${job.batchNo} failed and will be retried`);

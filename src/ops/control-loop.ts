@@ -61,7 +61,9 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
         windowSamples.push(...(await probeDownstream(campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
       }
-      const stats = computeWindowStats(windowSamples, { endAt: now, durationMs: now - control.windowStartedAt });
+      // The window closes after any probes, so their samples fall inside it.
+      const windowEnd = Math.max(now, deps.clock.now().getTime());
+      const stats = computeWindowStats(windowSamples, { endAt: windowEnd, durationMs: windowEnd - control.windowStartedAt });
       const judged = evaluateAutopause(control.autopause, { count: stats.count, p95LatencyMs: stats.p95LatencyMs, errorRate: stats.errorRate, backlogAgeSec: null }, now, {
         thresholds: { p95LatencyMs: ops.thresholds.p95LatencyMs, errorRate: ops.thresholds.errorRate, backlogAgeSec: ops.thresholds.backlogAgeSec },
         breachWindows: ops.thresholds.breachWindows,

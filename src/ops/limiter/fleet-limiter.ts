@@ -97,11 +97,13 @@ export class FleetLimiter {
   /** Waits for a lease; gives up with the reason when paused (callers stop) or after `maxWaitMs`. */
   async acquire(keys: string[], leaseMs: number, options: { maxWaitMs: number; signal?: AbortSignal }): Promise<Acquired> {
     const deadline = Date.now() + options.maxWaitMs;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const result = await this.tryAcquire(keys, leaseMs);
       if (result.ok || result.reason === 'paused' || Date.now() >= deadline || options.signal?.aborted) return result;
-      // Short waits: a raised limit or a resume is noticed within this many ms.
-      await delay(Math.min(Math.max(1, result.retryInMs), 50));
+      // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
+      // raised limit or a resume is noticed quickly.
+      const wait = Math.max(result.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
+      await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
     }
   }
 

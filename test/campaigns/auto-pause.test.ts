@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { registerSchedulers } from '../../queues/schedulers.js';
+import { approvalList } from '../../src/approvals/read.js';
+import { recordDecision } from '../../src/approvals/record-decision.js';
+import { createCampaign } from '../../src/campaigns/create.js';
+import { campaignInputSchema } from '../../src/campaigns/input.js';
+import { requestLaunch } from '../../src/campaigns/control.js';
+import { getCampaign } from '../../src/campaigns/store.js';
+import { createTestContext, type TestContext } from '../support/deps.js';
+import { seedUsers } from '../support/seed-users.js';
+import { TestDownstream } from '../support/test-downstream.js';
+import { waitFor } from '../support/wait-for.js';
+import { startTestWorkers } from '../support/workers.js';
+
+const SECRET = 'downstream-secret-0123456789';
+
+function scenario(autoResume: boolean) {
+  describe(`auto-pause with autoResume ${autoResume}`, () => {
+    let ctx: TestContext;
+    let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+    const downstream = new TestDownstream(SECRET);
+
+    before(async () => {
+      await downstream.start();
+      ctx = await createTestContext({
+        config: {
+          ops: {
+            control: { everyMs: 200 },
+            thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 150, minSamples: 5, autoResume },
+          },
+        },
+      });
+      await seedUsers(ctx.deps.db, 3000);
+      await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
+      workers = await startTestWorkers(ctx);
+    });
+    after(async () => {
+      await workers.stop();
+      await ctx.cleanup();
+      await downstream.stop();
+    });
+
+    it('pauses when the downstream slows past the threshold, with the reason and an audit entry, and resumes as configured', async () => {
+      const input = campaignInputSchema.parse({
+        name: `slowdown-${autoResume}`,
+        audience: { type: 'segment', filters: {} },
+        template: 'Hello {{user.name}}',
+        channel: { url: downstream.url, secret: SECRET },
+      });
+      const campaign = await createCampaign(ctx.deps, input, 'olivia', `trace-slow-${autoResume}`);
+      const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, `trace-slow-${autoResume}`);
+      assert.equal(launched.outcome, 'applied');
+      await waitFor(() => downstream.seen.size >= 100, { what: 'deliveries to flow' });
+      downstream.latencyMs = 400;
+      const paused = await waitFor(async () => {
+        const c = await getCampaign(ctx.deps.db, campaign.id);
+        return c?.status === 'paused' ? c : undefined;
+      }, { timeoutMs: 20_000, what: 'the auto-pause' });
+      assert.match(paused.status_reason ?? '', /^auto-pause: .*p95 latency/);
+      const audit = await ctx.deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', campaign.id).where('action', '=', 'campaign.paused').executeTakeFirstOrThrow();
+      assert.equal(audit.actor, 'ops');
+      const sentAtPause = downstream.seen.size;
+
+      downstream.latencyMs = 0;
+      if (!autoResume) {
+        const request = await waitFor(async () => {
+          const { items } = await approvalList(ctx.deps, { status: ['pending'], kind: 'campaign.resume', limit: 5, offset: 0 });
+          return items[0];
+        }, { timeoutMs: 20_000, what: 'a resume approval request' });
+        assert.equal((await getCampaign(ctx.deps.db, campaign.id))?.status, 'paused', 'stays paused until approved');
+        assert.ok(downstream.seen.size - sentAtPause < 50, 'nothing but in-flight requests after the pause');
+        const hash = (await ctx.deps.db.selectFrom('approval_requests').select('payload_hash').where('id', '=', request.id).executeTakeFirstOrThrow()).payload_hash;
+        await recordDecision(ctx.deps, request.id, { channel: 'console', actor: 'alice', actorRoles: ['approver'], decision: 'approve', reason: 'downstream recovered', payloadHash: hash });
+      }
+      await waitFor(async () => (await getCampaign(ctx.deps.db, campaign.id))?.status === 'completed', { timeoutMs: 60_000, what: 'completion after resume' });
+      assert.ok(downstream.probes > 0, 'recovery was judged on probes while paused');
+      const resumed = await ctx.deps.db.selectFrom('audit_log').select('actor').where('subject_id', '=', campaign.id).where('action', '=', 'campaign.resumed').executeTakeFirstOrThrow();
+      assert.equal(resumed.actor, 'ops');
+      if (!autoResume) {
+        const applied = await ctx.deps.db.selectFrom('audit_log').select('data').where('action', '=', 'action.applied').where('subject_id', '=', 'campaign.resume').executeTakeFirstOrThrow();
+        assert.deepEqual((applied.data as { approvers: string[] }).approvers, ['console:alice']);
+      }
+      const delivered = await ctx.deps.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaign.id).where('status', '=', 'delivered').executeTakeFirstOrThrow();
+      assert.equal(Number(delivered.n), 3000);
+    });
+  });
+}
+
+scenario(true);
+scenario(false);
