@@ -59,6 +59,10 @@ export const configSchema = z.strictObject({
       everyMs: z.number().int().min(100).default(500).describe('fast loop: controller step and limits while campaigns deliver'),
       latencySloMs: z.number().positive().default(1000).describe('p99 latency above which the controller backs off'),
       maxConcurrency: z.number().int().positive().default(1000),
+      policy: z.enum(['adaptive', 'aimd', 'fixed']).default('adaptive').describe('aimd and fixed are baselines for comparison'),
+      fixedLimit: z.number().int().positive().default(20),
+      fixedRatePerSec: z.number().positive().default(50),
+      fixedBatchSize: z.number().int().positive().default(50),
     }),
     thresholds: section({
       windowSec: seconds.default(5).describe('length of one auto-pause window'),

@@ -4,8 +4,7 @@ import { pauseCampaign, resumeCampaign } from '../campaigns/control.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
 import { evaluateAutopause, INITIAL_AUTOPAUSE_STATE } from './autopause/evaluate-autopause.js';
-import { initialAdaptiveState, stepAdaptive } from './controller/adaptive-controller.js';
-import { DEFAULT_ADAPTIVE_OPTIONS } from './controller/adaptive-options.js';
+import { controllerPolicy } from './controller/choose-policy.js';
 import { capDecision, type CampaignControl, loadCap, loadControl, saveControl } from './control-state.js';
 import { campaignKey, FleetLimiter } from './limiter/fleet-limiter.js';
 import { probeDownstream } from './probe.js';
@@ -31,7 +30,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
   const now = deps.clock.now().getTime();
   const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
   const results: ControlStepResult[] = [];
-  const options = { ...DEFAULT_ADAPTIVE_OPTIONS, latencySloMs: ops.control.latencySloMs, maxLimit: ops.control.maxConcurrency };
+  const policy = controllerPolicy(ops.control);
   for (const id of await deps.redis.smembers(runningSetKey(deps))) {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign || !['running', 'paused'].includes(campaign.status)) {
@@ -39,7 +38,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       continue;
     }
     let control: CampaignControl = (await loadControl(deps.redis, deps.queues.prefix, id)) ?? {
-      controller: initialAdaptiveState(now, options),
+      controller: policy.initialState(now),
       lastStepAt: now,
       autopause: INITIAL_AUTOPAUSE_STATE,
       windowStartedAt: now,
@@ -48,7 +47,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     };
     const samples = await readSamples(deps.redis, deps.queues.prefix, id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
-    const step = stepAdaptive(control.controller, stepStats, now, options);
+    const step = policy.step(control.controller, stepStats, now);
     const decision = capDecision(step.decision, await loadCap(deps.redis, deps.queues.prefix, id));
     if (campaign.status === 'running') {
       await limiter.setLimits(campaignKey(id), { concurrency: decision.limit, ratePerSec: decision.ratePerSec, batchSize: decision.batchSize });
@@ -76,7 +75,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       if (judged.event) {
         result.event = judged.event.type;
         await actOn(deps, id, campaign.name, judged.event, traceId, control);
-        if (judged.event.type === 'resume') control = { ...control, resumeRequested: false, controller: initialAdaptiveState(now, options) };
+        if (judged.event.type === 'resume') control = { ...control, resumeRequested: false, controller: policy.initialState(now) };
         if (judged.event.type === 'resume_needs_approval') control = { ...control, resumeRequested: true };
       }
     }

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { AutopauseState } from './autopause/evaluate-autopause.js';
-import type { AdaptiveState } from './controller/adaptive-controller.js';
 import type { ControlDecision } from './controller/controller-policy.js';
 
 /** What the Ops agent remembers about one campaign between control steps (Redis, rebuilt from scratch if lost). */
 export interface CampaignControl {
-  controller: AdaptiveState;
+  /** The send-rate policy's own state (adaptive by default). */
+  controller: unknown;
   lastStepAt: number;
   autopause: AutopauseState;
   windowStartedAt: number;
