@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_approvals.js';
 import * as m0003 from './0003_campaigns.js';
+import * as m0004 from './0004_campaign_limits.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_approvals': m0002,
   '0003_campaigns': m0003,
+  '0004_campaign_limits': m0004,
 };

@@ -57,3 +57,15 @@ export async function registerSchedulers(
     );
   }
 }
+
+/**
+ * Re-registers the schedulers now and then: after Redis lost its data (restart
+ * without persistence, FLUSHALL) the ticks, and with them the reconciler, come back.
+ */
+export function keepSchedulers(queues: Queues, redis: Redis, config: Readonly<Config>, onError: (error: unknown) => void): { stop(): void } {
+  const timer = setInterval(() => {
+    registerSchedulers(queues, redis, config).catch(onError);
+  }, config.campaigns.reconcileEverySec * 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

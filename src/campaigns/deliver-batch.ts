@@ -44,7 +44,8 @@ export async function deliverBatch(
   let failed = 0;
   let paused = false;
   const sendGroup = async (group: DeliveryRow[]) => {
-    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 5000, { maxWaitMs: 30_000 });
+    // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
+    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 1000, { maxWaitMs: 30_000 });
     if (!lease.ok) {
       if (lease.reason === 'paused') paused = true;
       return;

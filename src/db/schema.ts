@@ -126,6 +126,7 @@ export interface CampaignsTable {
   updated_at: Timestamp;
   launched_at: Timestamp | null;
   finished_at: Timestamp | null;
+  limits_cap: ColumnType<{ concurrency?: number; ratePerSec?: number; batchSize?: number }, string | undefined, string>;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';

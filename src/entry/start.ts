@@ -1,3 +1,4 @@
+import { keepSchedulers } from '../../queues/schedulers.js';
 import { startWorkers } from '../../workers/start.js';
 import { createBot } from '../telegram/bot.js';
 import { connectRedis } from '../redis/connect.js';
@@ -8,6 +9,7 @@ import { listen } from './serve.js';
 const { deps, stopLocalRedis } = await boot({ process: 'start', singleProcess: true });
 const connection = await connectRedis(deps.redisUrl, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
 const workers = startWorkers(deps, connection);
+const schedulers = keepSchedulers(deps.queues, deps.redis, deps.config, (error) => deps.logger.warn({ err: error }, 'scheduler check failed'));
 const http = await listen(deps);
 // Without a webhook secret the single process polls Telegram itself (polling deletes any webhook).
 const { telegram } = deps.config;
@@ -17,6 +19,7 @@ deps.logger.info({ port: http.port, queues: workers.queues, database: deps.dbKin
 onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, async () => {
   await http.close();
   if (bot) await bot.stop();
+  schedulers.stop();
   await workers.close();
   await connection.quit().catch(() => connection.disconnect());
   await deps.close();

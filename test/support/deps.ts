@@ -52,13 +52,13 @@ export function testConfigTree(prefix: string, schemaUrl: string, extra: Record<
 
 /** Deps on the real Redis and Postgres, isolated by a schema and a key prefix of their own. */
 export async function createTestContext(
-  options: { config?: Record<string, unknown>; clock?: Clock; extraActions?: ActionHandler[] } = {},
+  options: { config?: Record<string, unknown>; clock?: Clock; extraActions?: ActionHandler[]; redisUrl?: string } = {},
 ): Promise<TestContext> {
   const { schema, drop } = await createSchema();
   const prefix = uniqueName('fwtest');
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const tree = testConfigTree(prefix, url.toString(), options.config);
+  const tree = testConfigTree(prefix, url.toString(), { ...(options.redisUrl ? { redis: { url: options.redisUrl } } : {}), ...options.config });
   const configYaml = stringify(tree);
   const config = parseConfig(configYaml, {});
   const deps = await buildDeps({
@@ -75,7 +75,7 @@ export async function createTestContext(
     configYaml,
     async cleanup() {
       await deps.close();
-      await deleteRedisPrefix(prefix);
+      if (!options.redisUrl) await deleteRedisPrefix(prefix);
       await drop();
     },
   };

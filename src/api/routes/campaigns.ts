@@ -155,6 +155,7 @@ export function campaignRoutes(deps: Deps) {
       const cap = { ...(await loadCap(deps.redis, deps.queues.prefix, id)), ...c.req.valid('json') };
       // The operator's values are a ceiling the Ops controller stays under, and apply at once.
       await saveCap(deps.redis, deps.queues.prefix, id, cap);
+      await deps.db.updateTable('campaigns').set({ limits_cap: JSON.stringify(cap) }).where('id', '=', id).execute();
       await limiter.setLimits(key, { ...(await limiter.getLimits(key)), ...c.req.valid('json') });
       c.var.logger.info({ campaign: id, limits: c.req.valid('json'), by: c.var.principal.name }, 'campaign limits set');
       return c.json(await limiter.getLimits(key), 200);
