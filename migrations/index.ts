@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_approvals.js';
 import * as m0003 from './0003_campaigns.js';
 import * as m0004 from './0004_campaign_limits.js';
+import * as m0005 from './0005_events.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_approvals': m0002,
   '0003_campaigns': m0003,
   '0004_campaign_limits': m0004,
+  '0005_events': m0005,
 };

@@ -148,6 +148,16 @@ export interface DeliveriesTable {
   delivered_at: Timestamp | null;
 }
 
+export interface EventsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  type: string;
+  occurred_at: Timestamp;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+  received_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface Database {
   job_runs: JobRunsTable;
@@ -161,4 +171,5 @@ export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
+  events: EventsTable;
 }
