@@ -11,6 +11,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
+import { loadScalingReport } from './ops/scaling/scaling-store.js';
 import { connectRedis } from './redis/connect.js';
 
 /** Everything a part of Flywheel may use, built once at the entry point and passed down. */
@@ -54,9 +55,20 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     logger.error({ err: error }, 'redis connection error'),
   );
   const queues = openQueues(redis, config.redis.prefix, (error) => logger.error({ err: error }, 'queue error'));
-  const metrics = createMetrics(async () =>
-    Promise.all(queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
-  );
+  const metrics = createMetrics({
+    queueCounts: () => Promise.all(queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
+    oldestWaiting: () =>
+      Promise.all(
+        queues.all().map(async (queue) => {
+          const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+          return { queue: queue.name, seconds: oldest ? Math.max(0, Date.now() - oldest.timestamp) / 1000 : 0 };
+        }),
+      ),
+    desiredWorkers: async () => {
+      const report = await loadScalingReport(redis, config.redis.prefix);
+      return Object.entries(report?.processes ?? {}).map(([process, entry]) => ({ process, desired: entry.desiredWorkers, current: entry.currentWorkers }));
+    },
+  });
   let closing: Promise<void> | undefined;
   return {
     config,

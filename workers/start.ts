@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
 import type { Deps } from '../src/deps.js';
@@ -86,6 +86,8 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
         concurrency: deps.config.workers.concurrency[queue] ?? definition.queue.defaultConcurrency ?? 1,
         lockDuration: deps.config.workers.lockDurationSec * 1000,
         stalledInterval: deps.config.workers.lockDurationSec * 1000,
+        // BullMQ's completed counter: the Ops agent's throughput measure for scaling.
+        metrics: { maxDataPoints: MetricsTime.ONE_HOUR * 24 },
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));

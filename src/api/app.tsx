@@ -16,7 +16,9 @@ import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { healthRoutes } from './routes/health.js';
+import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
+import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
 import { hasRole, tokenTable } from './tokens.js';
 import { traceMiddleware } from './trace.js';
@@ -51,6 +53,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', healthRoutes(deps));
+  if (deps.config.ops.scaling.hirefireToken) app.route('/', hirefireRoutes(deps));
   mountTelegramWebhook(app, deps, options.telegramBot);
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
   app.route('/', approvalPages(deps, auth));
@@ -66,8 +69,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     .route('/', jobRoutes(deps))
     .route('/', approvalRoutes(deps))
     .route('/', auditRoutes(deps))
-    .route('/', campaignRoutes(deps));
-  const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps));
+    .route('/', campaignRoutes(deps))
+    .route('/', opsRoutes(deps));
+  const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps)).route('/', opsRoutes(deps));
   app.use('/api/v1/*', authenticate(auth));
   app.use('/api/phase7/*', authenticate(auth));
   app.route('/api/v1', v1);

@@ -17,6 +17,9 @@ logging:
   level: \${LOG_LEVEL:-info}
 workers:
   queues: \${WORKER_QUEUES:-}
+ops:
+  scaling:
+    hirefireToken: \${HIREFIRE_TOKEN:-}
 telegram:
   enabled: \${TELEGRAM_ENABLED:-false}
   botToken: \${TELEGRAM_BOT_TOKEN:-}

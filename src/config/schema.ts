@@ -81,7 +81,10 @@ export const configSchema = z.strictObject({
       scaleUpCooldownSec: seconds.default(60),
       scaleDownCooldownSec: seconds.default(300),
       stabilizationWindowSec: seconds.default(300),
-      webhookUrl: z.string().default(''),
+      maxQueueAgeSec: seconds.default(600).describe('an older waiting job grows the pool in proportion, whatever the throughput says'),
+      tolerance: share.default(0.1).describe('a recommendation within this share of the current count is not acted on'),
+      webhookUrl: z.string().default('').describe('POSTed a JSON body when the desired worker count changes'),
+      hirefireToken: z.string().default('').describe('HIREFIRE_TOKEN: enables GET /hirefire/<token>/info; empty: off'),
     }),
   }),
   campaigns: section({

@@ -8,8 +8,17 @@ export interface Metrics {
   jobsProcessed: Counter<'queue' | 'status'>;
 }
 
+/** What the gauges read at scrape time (Redis holds the truth, shared by every process). */
+export interface MetricSources {
+  queueCounts(): Promise<{ queue: string; counts: Record<string, number> }[]>;
+  /** Seconds the oldest waiting job of each queue has waited so far, 0 when none waits. */
+  oldestWaiting(): Promise<{ queue: string; seconds: number }[]>;
+  /** The Ops agent's latest worker recommendation per Procfile process. */
+  desiredWorkers(): Promise<{ process: string; desired: number; current: number }[]>;
+}
+
 /** A registry per process (never prom-client's global one), so tests can hold several. */
-export function createMetrics(collectQueueCounts: () => Promise<{ queue: string; counts: Record<string, number> }[]>): Metrics {
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   const httpDuration = new Histogram({
     name: 'flywheel_http_request_duration_seconds',
@@ -38,10 +47,35 @@ export function createMetrics(collectQueueCounts: () => Promise<{ queue: string;
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { queue, counts } of await collectQueueCounts()) {
+      for (const { queue, counts } of await sources.queueCounts()) {
         for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
       }
     },
   });
+  new Gauge({
+    name: 'flywheel_queue_oldest_waiting_seconds',
+    help: 'Time in queue of the oldest waiting job, per queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { queue, seconds } of await sources.oldestWaiting()) this.set({ queue }, seconds);
+    },
+  });
+  for (const [name, help, pick] of [
+    ['flywheel_desired_workers', 'Worker processes the Ops agent recommends, per Procfile process (for KEDA or an HPA)', 'desired'],
+    ['flywheel_current_workers', 'Worker processes connected at the last recommendation, per Procfile process', 'current'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['process'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const entry of await sources.desiredWorkers()) this.set({ process: entry.process }, entry[pick]);
+      },
+    });
+  }
   return { registry, httpDuration, jobDuration, queueJobs, jobsProcessed };
 }

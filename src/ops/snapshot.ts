@@ -12,10 +12,15 @@ export interface QueueSnapshot {
   completed: number;
   /** waiting + prioritized + delayed: what scaling must drain (the wait list alone undercounts). */
   backlog: number;
-  /** Age of the oldest waiting job (BullMQ keeps no time-in-queue metric). */
+  /** Age of the oldest waiting job: its time in queue so far (BullMQ keeps no time-in-queue metric). */
   oldestWaitingAgeMs: number | null;
+  /** Jobs ever completed (BullMQ's worker metrics counter); throughput is its change between snapshots. */
+  completedTotal: number;
+  /** Worker instances connected for this queue, across processes. */
+  workers: number;
 }
 
+/** Queues, round trips and this process's event loop: what every snapshot measures. */
 export interface SystemSnapshot {
   at: string;
   queues: Record<string, QueueSnapshot>;
@@ -28,6 +33,7 @@ export async function measureQueue(deps: Deps, name: string, now: Date): Promise
   const queue = deps.queues.get(name);
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
   const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+  const [metrics, workers] = await Promise.all([queue.getMetrics('completed', 0, 0), queue.getWorkersCount()]);
   const c = (state: string) => counts[state] ?? 0;
   return {
     waiting: c('waiting'),
@@ -38,6 +44,8 @@ export async function measureQueue(deps: Deps, name: string, now: Date): Promise
     completed: c('completed'),
     backlog: c('waiting') + c('prioritized') + c('delayed'),
     oldestWaitingAgeMs: oldest ? Math.max(0, now.getTime() - oldest.timestamp) : null,
+    completedTotal: metrics.meta.count,
+    workers,
   };
 }
 

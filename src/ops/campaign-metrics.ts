@@ -1,0 +1,71 @@
+import { runningSetKey } from '../campaigns/launch.js';
+import { getCampaign } from '../campaigns/store.js';
+import type { Deps } from '../deps.js';
+import { loadControl } from './control-state.js';
+import { readSamples } from './samples.js';
+import { computeWindowStats } from './window-stats.js';
+
+/** One running campaign over the monitor's last interval. */
+export interface CampaignMetrics {
+  name: string;
+  status: string;
+  /** The channel's host: campaigns sharing a downstream are compared by it. */
+  downstream: string;
+  requests: number;
+  throughputPerSec: number;
+  goodputPerSec: number;
+  errorRate: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p99LatencyMs: number | null;
+  /** The limits the controller published last, and why. */
+  limit: number | null;
+  ratePerSec: number | null;
+  batchSize: number | null;
+  reason: string | null;
+  /** The controller's estimate of what the downstream takes within the SLO (adaptive policy only). */
+  capacityPerSec: number | null;
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+function capacityOf(controller: unknown): number | null {
+  const value = (controller as { capacityPerSec?: unknown } | null)?.capacityPerSec;
+  return typeof value === 'number' && value > 0 ? value : null;
+}
+
+/** Latency percentiles, error rate and throughput per running campaign since `sinceMs`. */
+export async function measureCampaigns(deps: Deps, sinceMs: number, nowMs: number): Promise<Record<string, CampaignMetrics>> {
+  const out: Record<string, CampaignMetrics> = {};
+  for (const id of await deps.redis.smembers(runningSetKey(deps))) {
+    const campaign = await getCampaign(deps.db, id);
+    if (!campaign) continue;
+    const samples = await readSamples(deps.redis, deps.queues.prefix, id, sinceMs);
+    const stats = computeWindowStats(samples, { endAt: nowMs, durationMs: Math.max(1, nowMs - sinceMs) });
+    const control = await loadControl(deps.redis, deps.queues.prefix, id);
+    out[id] = {
+      name: campaign.name,
+      status: campaign.status,
+      downstream: hostOf(campaign.channel.url),
+      requests: stats.count,
+      throughputPerSec: stats.throughputPerSec,
+      goodputPerSec: stats.goodputPerSec,
+      errorRate: stats.errorRate,
+      p50LatencyMs: stats.p50LatencyMs,
+      p95LatencyMs: stats.p95LatencyMs,
+      p99LatencyMs: stats.p99LatencyMs,
+      limit: control?.lastDecision?.limit ?? null,
+      ratePerSec: control?.lastDecision?.ratePerSec ?? null,
+      batchSize: control?.lastDecision?.batchSize ?? null,
+      reason: control?.lastDecision?.detail ?? null,
+      capacityPerSec: capacityOf(control?.controller),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Deps } from '../deps.js';
+import { type CampaignMetrics, measureCampaigns } from './campaign-metrics.js';
+import type { ScalingReport } from './scaling/scaling-report.js';
+import { scaleFleet } from './scaling/scale-fleet.js';
+import { type SystemSnapshot, takeSnapshot } from './snapshot.js';
+import { recentSnapshots, saveSnapshot } from './store.js';
+
+/** A downstream's capacity as the adaptive controller last measured it. */
+export interface CapacityEstimate {
+  perSec: number;
+  measuredAt: string;
+  campaignId: string;
+}
+
+/** What one monitor tick stores in ops_snapshots. */
+export interface OpsSnapshot extends SystemSnapshot {
+  campaigns: Record<string, CampaignMetrics>;
+  /** By downstream host; carried forward from earlier snapshots until re-measured. */
+  capacity: Record<string, CapacityEstimate>;
+  scaling: ScalingReport;
+}
+
+/**
+ * The Ops agent's monitoring tick: measure queues, round trips, event-loop lag and
+ * every running campaign since the last tick, update capacity estimates, recommend
+ * the worker pool, and store it all as one snapshot.
+ */
+export async function monitorTick(deps: Deps, traceId: string, eventLoop: IntervalHistogram): Promise<{ id: string; snapshot: OpsSnapshot }> {
+  const system = await takeSnapshot(deps, eventLoop);
+  const [previousRow] = await recentSnapshots(deps.db, 1);
+  const previous = previousRow ? (previousRow.data as unknown as Partial<OpsSnapshot> & SystemSnapshot) : null;
+  const at = new Date(system.at);
+  const sinceMs = previous ? new Date(previous.at).getTime() : at.getTime() - deps.config.ops.monitor.everySec * 1000;
+  const campaigns = await measureCampaigns(deps, sinceMs, at.getTime());
+  const capacity: Record<string, CapacityEstimate> = { ...previous?.capacity };
+  for (const [campaignId, metrics] of Object.entries(campaigns)) {
+    if (metrics.capacityPerSec === null) continue;
+    const known = capacity[metrics.downstream];
+    if (!known || known.measuredAt !== system.at || metrics.capacityPerSec > known.perSec) {
+      capacity[metrics.downstream] = { perSec: metrics.capacityPerSec, measuredAt: system.at, campaignId };
+    }
+  }
+  const scaling = await scaleFleet(deps, { at, queues: system.queues }, previous ? { at: new Date(previous.at), queues: previous.queues } : null, traceId);
+  const snapshot: OpsSnapshot = { ...system, campaigns, capacity, scaling };
+  const row = await saveSnapshot(deps.db, traceId, snapshot, at);
+  return { id: String(row.id), snapshot };
+}
