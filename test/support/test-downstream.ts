@@ -12,7 +12,11 @@ export class TestDownstream {
   /** Answer this status instead of 200 (e.g. 503) while set. */
   failWith: { status: number; retryAfter?: number } | null = null;
   readonly seen = new Map<string, number>();
+  /** Every accepted message (one per recipient, batch requests split), in arrival order. */
+  readonly messages: Record<string, unknown>[] = [];
   readonly arrivals: number[] = [];
+  /** When each `failWith` answer was sent. */
+  readonly refusedAt: number[] = [];
   inFlight = 0;
   maxInFlight = 0;
   badSignatures = 0;
@@ -42,9 +46,13 @@ export class TestDownstream {
         }
         if (req.headers['x-flywheel-probe'] === '1') this.probes++;
         setTimeout(() => {
-          if (this.failWith) return finish(this.failWith.status, this.failWith.retryAfter ? { 'retry-after': String(this.failWith.retryAfter) } : {});
+          if (this.failWith) {
+            this.refusedAt.push(Date.now());
+            return finish(this.failWith.status, this.failWith.retryAfter ? { 'retry-after': String(this.failWith.retryAfter) } : {});
+          }
           const parsed = JSON.parse(body) as { messages?: { idempotencyKey: string }[]; idempotencyKey?: string };
           for (const m of parsed.messages ?? [parsed]) if (m.idempotencyKey) this.seen.set(m.idempotencyKey, (this.seen.get(m.idempotencyKey) ?? 0) + 1);
+          this.messages.push(...((parsed.messages ?? [parsed]) as Record<string, unknown>[]));
           finish(200);
         }, this.latencyMs);
       });
