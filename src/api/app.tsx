@@ -6,6 +6,7 @@ import { type Bot, webhookCallback } from 'grammy';
 import { createBot } from '../telegram/bot.js';
 import type { Deps } from '../deps.js';
 import { approvalPages } from '../web/approvals-pages.js';
+import { dashboardRoutes } from '../web/dashboard/dashboard-routes.js';
 import { loginRoutes } from '../web/login.js';
 import { authenticate, requireRole } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   mountTelegramWebhook(app, deps, options.telegramBot);
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
   app.route('/', approvalPages(deps, auth));
+  app.route('/', dashboardRoutes(deps, auth));
 
   app.use('/metrics', authenticate(auth), requireRole('viewer'));
   app.get('/metrics', async (c) => {

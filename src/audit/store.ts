@@ -45,9 +45,10 @@ export async function auditByTrace(db: Kysely<Database>, traceId: string) {
   return db.selectFrom('audit_log').selectAll().where('trace_id', '=', traceId).orderBy('seq').execute();
 }
 
-export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: string; limit: number; offset: number }) {
+export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: string; actions?: string[]; limit: number; offset: number }) {
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
+  if (filter.actions?.length) query = query.where('action', 'in', filter.actions);
   return query.orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
 

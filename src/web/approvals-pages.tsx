@@ -67,7 +67,7 @@ export function approvalPages(deps: Deps, auth: AuthOptions) {
   const user = (c: Context<AppEnv>) => c.var.principal.name;
   return new Hono<AppEnv>()
     .use('/dashboard/*', authenticate({ ...auth, onMissing: 'redirect' }))
-    .get('/dashboard', (c) => c.redirect('/dashboard/approvals', 302))
+    .get('/dashboard', (c) => c.redirect('/dashboard/overview', 302))
     .get('/dashboard/approvals', async (c) => {
       const parsed = z.object({ offset }).safeParse(filled(c.req.query()));
       if (!parsed.success) throw new ApiError(400, 'invalid_request', firstIssue(parsed.error));

@@ -11,7 +11,36 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:.45rem .
 input,select,textarea,button{font:inherit;padding:.35rem .5rem}
 button{cursor:pointer;border:1px solid #1d2330;background:#1d2330;color:#fff;border-radius:4px}
 button.secondary{background:#fff;color:#1d2330}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:1rem}
+.ok{color:#137333}.warn{color:#a05a00}.bad{color:#b00020}
+.progress{position:relative;background:#e3e6ea;border-radius:4px;height:1.3rem;min-width:160px;overflow:hidden;display:flex}
+.progress .bar{height:100%}.progress .done{background:#5b8def}.progress .failed{background:#d9534f}
+.progress span{position:absolute;left:.4rem;top:0;font-size:.8rem;line-height:1.3rem}
+figure.chart{margin:0 0 1rem}figure.chart svg{width:100%;max-width:560px;background:#fff;border:1px solid #e3e6ea}
+.legend{margin-left:.6rem;font-size:.85rem}.actions{display:flex;gap:.5rem;margin:.5rem 0}
 `;
+
+/** Re-renders `[data-live]` regions in place from the same URL, so pages stay current without a reload. */
+const LIVE_SCRIPT = `
+for (const el of document.querySelectorAll('[data-live]')) {
+  setInterval(async () => {
+    if (document.hidden) return;
+    try {
+      const res = await fetch(location.href, { headers: { 'x-fragment': el.id } });
+      if (res.ok) el.innerHTML = await res.text();
+    } catch {}
+  }, Number(el.dataset.live) || 3000);
+}`;
+
+const NAV: [string, string][] = [
+  ['/dashboard/overview', 'Overview'],
+  ['/dashboard/campaigns', 'Campaigns'],
+  ['/dashboard/ops', 'Ops'],
+  ['/dashboard/growth', 'Growth'],
+  ['/dashboard/beta', 'Beta'],
+  ['/dashboard/approvals', 'Approvals'],
+  ['/admin/queues', 'Queues'],
+];
 
 export function Layout(props: { title: string; user?: string; children?: Child }) {
   return (
@@ -28,8 +57,9 @@ export function Layout(props: { title: string; user?: string; children?: Child }
           <strong>Flywheel</strong>
           {props.user ? (
             <>
-              <a href="/dashboard/approvals">Approvals</a>
-              <a href="/admin/queues">Queues</a>
+              {NAV.map(([href, label]) => (
+                <a href={href}>{label}</a>
+              ))}
               <span class="muted" style="margin-left:auto">{props.user}</span>
               <form method="post" action="/logout" style="margin:0">
                 <button class="secondary" type="submit">Log out</button>
@@ -38,6 +68,7 @@ export function Layout(props: { title: string; user?: string; children?: Child }
           ) : null}
         </header>
         <main>{props.children}</main>
+        <script dangerouslySetInnerHTML={{ __html: LIVE_SCRIPT }} />
       </body>
     </html>
   );

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CampaignInputError, createCampaign } from '../../campaigns/create.js';
-import { CampaignStateError, cancelCampaign, pauseCampaign, requestLaunch, resumeCampaign } from '../../campaigns/control.js';
+import { CampaignStateError, cancelCampaign, pauseCampaign, requestLaunch } from '../../campaigns/control.js';
+import { operatorResume } from '../../campaigns/operator-resume.js';
 import { campaignInputSchema } from '../../campaigns/input.js';
 import { campaignProgress, campaignView } from '../../campaigns/progress.js';
 import { getCampaign, listCampaigns } from '../../campaigns/store.js';
-import { propose } from '../../approvals/propose.js';
 import type { Deps } from '../../deps.js';
 import { loadCap, saveCap } from '../../ops/control-state.js';
 import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
@@ -126,21 +126,11 @@ export function campaignRoutes(deps: Deps) {
     })
     .openapi(action('resume', 'Resume; a campaign the Ops agent paused resumes through the policy'), async (c) => {
       const { id } = c.req.valid('param');
-      const campaign = await existing(id);
-      if (campaign.status !== 'paused') return c.json({ resumed: false, reason: `campaign is ${campaign.status}` }, 409);
-      if (campaign.status_reason?.startsWith('auto-pause')) {
-        const outcome = await propose(deps, {
-          kind: 'campaign.resume',
-          proposer: 'operator',
-          requester: c.var.principal.name,
-          params: { campaignId: id, pausedReason: campaign.status_reason },
-          traceId: c.var.traceId,
-          summary: `Resume "${campaign.name}" after: ${campaign.status_reason}`,
-        });
-        return c.json({ ...outcome, campaign: campaignView((await getCampaign(deps.db, id))!) }, 200);
-      }
-      const resumed = await resumeCampaign(deps, id, c.var.principal.name, c.var.traceId);
-      return c.json({ resumed, campaign: campaignView((await getCampaign(deps.db, id))!) }, resumed ? 200 : 409);
+      const result = await operatorResume(deps, await existing(id), c.var.principal.name, c.var.traceId);
+      if (result.kind === 'not_paused') return c.json({ resumed: false, reason: result.reason }, 409);
+      const campaign = campaignView((await getCampaign(deps.db, id))!);
+      if (result.kind === 'proposed') return c.json({ ...result.outcome, campaign }, 200);
+      return c.json({ resumed: result.resumed, campaign }, result.resumed ? 200 : 409);
     })
     .openapi(action('cancel', 'Cancel; nothing more is sent'), async (c) => {
       const { id } = c.req.valid('param');

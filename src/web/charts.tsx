@@ -1,0 +1,79 @@
+/** One series of a line chart: points in time order. */
+export interface Series {
+  label: string;
+  color: string;
+  points: { t: number; v: number }[];
+}
+
+const W = 520;
+const H = 140;
+const PAD = { left: 44, right: 8, top: 10, bottom: 20 };
+
+const tick = (v: number) => (v >= 100 ? Math.round(v).toString() : v >= 10 ? v.toFixed(0) : v.toFixed(1));
+const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
+
+/** A server-rendered SVG line chart: no script, no library, readable without colour (labels in the legend). */
+export function LineChart(props: { title: string; unit: string; series: Series[] }) {
+  const all = props.series.flatMap((s) => s.points);
+  if (all.length < 2) {
+    return (
+      <figure class="chart">
+        <figcaption>{props.title}</figcaption>
+        <p class="muted">Not enough data yet.</p>
+      </figure>
+    );
+  }
+  const t0 = Math.min(...all.map((p) => p.t));
+  const t1 = Math.max(...all.map((p) => p.t));
+  const vMax = Math.max(1e-9, ...all.map((p) => p.v)) * 1.1;
+  const x = (t: number) => PAD.left + ((t - t0) / Math.max(1, t1 - t0)) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + (1 - v / vMax) * (H - PAD.top - PAD.bottom);
+  return (
+    <figure class="chart">
+      <figcaption>
+        {props.title}{' '}
+        {props.series.map((s) => (
+          <span class="legend" style={`color:${s.color}`}>
+            ■ {s.label}
+          </span>
+        ))}
+      </figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title}>
+        <line x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} stroke="#c9ced6" />
+        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={y(0)} stroke="#c9ced6" />
+        <text x={PAD.left - 4} y={PAD.top + 8} text-anchor="end" font-size="10">
+          {tick(vMax / 1.1)} {props.unit}
+        </text>
+        <text x={PAD.left - 4} y={y(0)} text-anchor="end" font-size="10">
+          0
+        </text>
+        <text x={PAD.left} y={H - 4} font-size="10">
+          {clock(t0)}
+        </text>
+        <text x={W - PAD.right} y={H - 4} text-anchor="end" font-size="10">
+          {clock(t1)}
+        </text>
+        {props.series.map((s) => (
+          <polyline fill="none" stroke={s.color} stroke-width="1.6" points={s.points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')} />
+        ))}
+      </svg>
+    </figure>
+  );
+}
+
+/** A progress bar with its figures in text (the bar alone says nothing to a screen reader). */
+export function ProgressBar(props: { done: number; failed?: number; total: number }) {
+  const total = Math.max(1, props.total);
+  const done = (props.done / total) * 100;
+  const failed = ((props.failed ?? 0) / total) * 100;
+  return (
+    <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={props.total} aria-valuenow={props.done}>
+      <div class="bar done" style={`width:${done.toFixed(1)}%`} />
+      <div class="bar failed" style={`width:${failed.toFixed(1)}%`} />
+      <span>
+        {props.done.toLocaleString('en')} / {props.total.toLocaleString('en')}
+        {props.failed ? ` (${props.failed} failed)` : ''}
+      </span>
+    </div>
+  );
+}
