@@ -1,6 +1,7 @@
 import { type ProposalOutcome, propose } from '../approvals/propose.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
+import { planForCampaign } from '../growth/plan-campaign.js';
 import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
 import { launchParams, runningSetKey } from './launch.js';
 import { getCampaign, transition } from './store.js';
@@ -20,7 +21,8 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
   if (!(await transition(deps.db, id, ['draft'], 'pending_approval', deps.clock.now()))) {
     throw new CampaignStateError(`campaign is ${campaign.status}; only a draft can be launched`);
   }
-  const params = launchParams(campaign);
+  // The send plan is shown to approvers with the request; launch-action.ts carries it over unchanged, so it does not bind the approval.
+  const params = { ...launchParams(campaign), plan: await planForCampaign(deps, campaign) };
   const outcome = await propose(deps, {
     kind: 'campaign.launch',
     proposer: by.proposer,
@@ -41,9 +43,13 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
 export async function pauseCampaign(deps: Deps, id: string, reason: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
   await limiter(deps).pause(campaignKey(id));
-  const moved = await transition(deps.db, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason });
-  if (moved) await appendAudit(deps.db, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
-  else {
+  // The state and its audit entry change together: nobody sees a pause without its reason on record.
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason }))) return false;
+    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
+    return true;
+  });
+  if (!moved) {
     const campaign = await getCampaign(deps.db, id);
     if (campaign?.status !== 'paused') await limiter(deps).resume(campaignKey(id));
   }
@@ -53,21 +59,25 @@ export async function pauseCampaign(deps: Deps, id: string, reason: string, acto
 /** Resumes a paused campaign now (the caller has the right to: an operator, or the policy). */
 export async function resumeCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  const moved = await transition(deps.db, id, ['paused'], 'running', now, { status_reason: null });
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, id, ['paused'], 'running', now, { status_reason: null }))) return false;
+    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.resumed', subjectType: 'campaign', subjectId: id, data: {}, at: now });
+    return true;
+  });
   if (!moved) return false;
   await limiter(deps).resume(campaignKey(id));
   await deps.redis.sadd(runningSetKey(deps), id);
-  await appendAudit(deps.db, { traceId, actor, channel: 'system', action: 'campaign.resumed', subjectType: 'campaign', subjectId: id, data: {}, at: now });
   return true;
 }
 
 export async function cancelCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
   await limiter(deps).pause(campaignKey(id));
-  const moved = await transition(deps.db, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now });
-  if (moved) {
-    await deps.redis.srem(runningSetKey(deps), id);
-    await appendAudit(deps.db, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
-  }
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now }))) return false;
+    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
+    return true;
+  });
+  if (moved) await deps.redis.srem(runningSetKey(deps), id);
   return moved;
 }

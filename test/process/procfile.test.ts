@@ -20,7 +20,8 @@ describe('Procfile processes', () => {
     ctx = await createTestContext({
       config: {
         ops: { monitor: { everySec: 1 } },
-        workers: { shutdownTimeoutSec: 10, lockDurationSec: 2 },
+        // Long enough that a loaded machine never loses a held job's lock mid-test.
+        workers: { shutdownTimeoutSec: 10, lockDurationSec: 5 },
         logging: { level: 'info' },
       },
     });
