@@ -4,6 +4,8 @@ import * as m0002 from './0002_approvals.js';
 import * as m0003 from './0003_campaigns.js';
 import * as m0004 from './0004_campaign_limits.js';
 import * as m0005 from './0005_events.js';
+import * as m0006 from './0006_beta.js';
+import * as m0007 from './0007_growth.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003_campaigns': m0003,
   '0004_campaign_limits': m0004,
   '0005_events': m0005,
+  '0006_beta': m0006,
+  '0007_growth': m0007,
 };

@@ -3,7 +3,10 @@ import { campaignsQueue } from './campaigns.js';
 import { deliveriesQueue } from './deliveries.js';
 import { approvalExpiryQueue } from './approval-expiry.js';
 import { approvalsQueue } from './approvals.js';
+import { betaAnalysisQueue } from './beta-analysis.js';
+import { betaScreeningQueue } from './beta-screening.js';
 import type { QueueDefinition } from './define.js';
+import { growthAnalysisQueue } from './growth-analysis.js';
 import { diagnosticsQueue } from './diagnostics.js';
 import { opsMonitorQueue } from './ops-monitor.js';
 import { telegramQueue } from './telegram.js';
@@ -18,6 +21,9 @@ export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
   deliveriesQueue,
   opsControlQueue,
   diagnosticsQueue,
+  betaScreeningQueue,
+  betaAnalysisQueue,
+  growthAnalysisQueue,
 ];
 
 export function findQueueDefinition(name: string): QueueDefinition | undefined {

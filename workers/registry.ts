@@ -3,7 +3,10 @@ import { campaignsWorker } from './campaigns.js';
 import { deliveriesWorker } from './deliveries.js';
 import { approvalExpiryWorker } from './approval-expiry.js';
 import { approvalsWorker } from './approvals.js';
+import { betaAnalysisWorker } from './beta-analysis.js';
+import { betaScreeningWorker } from './beta-screening.js';
 import type { WorkerDefinition } from './define.js';
+import { growthAnalysisWorker } from './growth-analysis.js';
 import { diagnosticsWorker } from './diagnostics.js';
 import { opsMonitorWorker } from './ops-monitor.js';
 import { telegramWorker } from './telegram.js';
@@ -18,4 +21,7 @@ export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
   deliveriesWorker,
   opsControlWorker,
   diagnosticsWorker,
+  betaScreeningWorker,
+  betaAnalysisWorker,
+  growthAnalysisWorker,
 ];

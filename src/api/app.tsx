@@ -15,7 +15,12 @@ import { errorBody, handleError } from './errors.js';
 import { newRouter } from './router.js';
 import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
+import { betaCandidateRoutes, betaInvitationRoutes, betaRoutes } from './routes/beta.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { ingestionRoutes } from './routes/events.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { growthMetricsRoutes, growthPlanRoutes } from './routes/growth.js';
 import { healthRoutes } from './routes/health.js';
 import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -59,6 +64,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
   app.route('/', approvalPages(deps, auth));
   app.route('/', dashboardRoutes(deps, auth));
+  // Public: an invitation link's signed token is its credential.
+  app.route('/', betaInvitationRoutes(deps));
 
   app.use('/metrics', authenticate(auth), requireRole('viewer'));
   app.get('/metrics', async (c) => {
@@ -66,14 +73,25 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     return c.body(await deps.metrics.registry.metrics());
   });
 
+  const betaCandidates = betaCandidateRoutes(deps);
+  const growthMetrics = growthMetricsRoutes(deps);
   const v1 = newRouter()
     .route('/', statusRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', approvalRoutes(deps))
     .route('/', auditRoutes(deps))
     .route('/', campaignRoutes(deps))
+    .route('/', experimentRoutes(deps))
+    .route('/', growthPlanRoutes(deps))
+    .route('/', growthMetrics)
+    .route('/', ingestionRoutes(deps))
+    .route('/', feedbackRoutes(deps))
+    .route('/', betaRoutes(deps))
+    .route('/', betaCandidates)
     .route('/', opsRoutes(deps));
   const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps)).route('/', opsRoutes(deps));
+  phase7.route('/', betaCandidates);
+  phase7.route('/', growthMetrics);
   app.use('/api/v1/*', authenticate(auth));
   app.use('/api/phase7/*', authenticate(auth));
   app.route('/api/v1', v1);

@@ -6,7 +6,12 @@ export const MECHANISMS = ['points', 'streak', 'badge', 'referral_bonus', 'none'
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 export const audienceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('list'), userIds: z.array(z.string().min(1).max(200)).min(1, 'the audience is empty').max(200_000) }),
+  z.strictObject({
+    type: z.literal('list'),
+    userIds: z.array(z.string().min(1).max(200)).min(1, 'the audience is empty').max(200_000),
+    /** Extra template variables per recipient, by user id (e.g. a Beta invitation's personal link); never shown by the API. */
+    variables: z.record(z.string(), z.record(z.string(), z.string().max(2000))).optional(),
+  }),
   z.strictObject({
     type: z.literal('segment'),
     filters: z

@@ -13,7 +13,9 @@ export const campaignLaunchAction: ActionHandler = {
   kind: 'campaign.launch',
   async currentParams(deps, payload) {
     const campaign = await getCampaign(deps.db, campaignIdOf(payload));
-    return campaign ? launchParams(campaign) : { campaignId: campaignIdOf(payload), missing: true };
+    if (!campaign) return { campaignId: campaignIdOf(payload), missing: true };
+    // The send plan in the request is for display (it depends on the capacity at request time): carried over as approved.
+    return payload.plan === undefined ? launchParams(campaign) : { ...launchParams(campaign), plan: payload.plan };
   },
   async apply(deps, params, context) {
     const id = campaignIdOf(params);

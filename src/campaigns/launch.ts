@@ -4,6 +4,7 @@ import { campaignsQueue } from '../../queues/campaigns.js';
 import { payloadHash } from '../approvals/payload-hash.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
+import { assignExperimentArms } from '../growth/materialise.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
 import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
@@ -22,6 +23,9 @@ export function launchParams(c: CampaignRow) {
     contentHash: payloadHash({ template: c.template, audience: c.audience, channel: c.channel, startAt: c.start_at ? new Date(c.start_at).toISOString() : null }),
   };
 }
+
+/** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
+const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
 
 export const runningSetKey = (deps: Deps) => `${deps.queues.prefix}:campaigns:running`;
 
@@ -51,6 +55,7 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
       ), added as (
         insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
         select ${campaignId}, r."userId", r.batch_no, 'pending',
+               coalesce(${JSON.stringify(recipientVariables(campaign.audience as Audience))}::jsonb -> r."userId", '{}'::jsonb) ||
                jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''),
                                   'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
                ${JSON.stringify(campaign.reward)}::jsonb, ${now}
@@ -59,6 +64,8 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
         returning 1
       ) select count(*)::int as n from added`.execute(trx);
     const count = inserted.rows[0]?.n ?? 0;
+    // A campaign with an experiment: each recipient gets its arm and that arm's reward.
+    await assignExperimentArms(trx, campaignId);
     await trx.updateTable('campaigns').set({ audience_size: count }).where('id', '=', campaignId).execute();
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.started', subjectType: 'campaign', subjectId: campaignId, data: { recipients: count }, at: now });
     return count;

@@ -11,7 +11,8 @@ export function campaignView(c: CampaignRow) {
     name: c.name,
     status: c.status,
     statusReason: c.status_reason,
-    audience: c.audience,
+    // Per-recipient variables can hold personal links (Beta invitations): only their count is shown.
+    audience: 'variables' in c.audience ? { ...c.audience, variables: `[${Object.keys((c.audience.variables as object | undefined) ?? {}).length} recipients]` } : c.audience,
     audienceSize: c.audience_size,
     template: c.template,
     reward: c.reward,

@@ -9,6 +9,7 @@ export const TEMPLATE_VARIABLES = [
   'reward.mechanism',
   'reward.amount',
   'invite.link',
+  'invite.declineLink',
 ] as const;
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;

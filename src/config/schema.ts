@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/policy-schema.js';
+import { betaConfigShape } from '../beta/config-schema.js';
 
 export const ROLES = ['admin', 'operator', 'approver', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,9 +14,9 @@ const section = <T extends z.ZodRawShape>(shape: T) =>
   z.strictObject(shape).prefault({} as z.input<z.ZodObject<T, z.core.$strict>>);
 
 const tokenSchema = z.strictObject({
-  name: z.string().min(1),
-  token: z.string().min(16, 'tokens must be at least 16 characters'),
-  roles: z.array(z.enum(ROLES)).min(1),
+  name: z.string().min(1).describe('who the token belongs to, in the audit log'),
+  token: z.string().min(16, 'tokens must be at least 16 characters').describe('the bearer secret'),
+  roles: z.array(z.enum(ROLES)).min(1).describe('admin (everything), operator, approver, viewer (read only)'),
 });
 
 const schedule = (everySec: number) =>
@@ -23,15 +24,15 @@ const schedule = (everySec: number) =>
 
 export const configSchema = z.strictObject({
   server: section({
-    port: z.number().int().min(0).max(65535).default(3000),
-    host: z.string().default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(3000).describe('HTTP port of web and npm start; 0: any free port'),
+    host: z.string().default('0.0.0.0').describe('interface the HTTP server binds'),
     bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
     publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
   }),
   database: section({
     url: z.string().default('').describe('Postgres URL; empty: embedded PGlite in pgliteDir (single process only)'),
-    pgliteDir: z.string().default('.flywheel/pgdata'),
-    poolSize: z.number().int().positive().default(10),
+    pgliteDir: z.string().default('.flywheel/pgdata').describe('data folder of embedded PGlite'),
+    poolSize: z.number().int().positive().default(10).describe('Postgres connections per process'),
   }),
   redis: section({
     url: z.string().default('redis://127.0.0.1:6379'),
@@ -39,11 +40,11 @@ export const configSchema = z.strictObject({
     startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
   }),
   auth: section({
-    tokens: z.array(tokenSchema).default([]),
+    tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
     adminToken: z.string().default('').describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role'),
     sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
   }),
-  logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }),
+  logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),
   workers: section({
     queues: z.string().default('').describe('WORKER_QUEUES: comma-separated queues a worker takes; empty: all'),
     concurrency: z.record(z.string(), z.number().int().positive()).default({}).describe('per-queue concurrency'),
@@ -53,34 +54,39 @@ export const configSchema = z.strictObject({
       .describe("a job's lock; a worker that dies or is stopped by force releases its jobs to others after this long"),
   }),
   ops: section({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('false: the Ops monitor and control loop are not scheduled'),
     monitor: schedule(30),
+    capacity: section({
+      fallbackPerSec: z.number().positive().default(50).describe('sends/s assumed while no ops snapshot carries a measured capacity'),
+      headroom: z.number().min(0).lt(1).default(0.2).describe('share of capacity always kept free for spikes'),
+      maxAgeSec: seconds.default(600).describe('an ops snapshot older than this no longer counts as the current estimate'),
+    }),
     control: section({
       everyMs: z.number().int().min(100).default(500).describe('fast loop: controller step and limits while campaigns deliver'),
       latencySloMs: z.number().positive().default(1000).describe('p99 latency above which the controller backs off'),
-      maxConcurrency: z.number().int().positive().default(1000),
+      maxConcurrency: z.number().int().positive().default(1000).describe('the most requests in flight per campaign the controller ever allows'),
       policy: z.enum(['adaptive', 'aimd', 'fixed']).default('adaptive').describe('aimd and fixed are baselines for comparison'),
       fixedLimit: z.number().int().positive().default(20),
-      fixedRatePerSec: z.number().positive().default(50),
-      fixedBatchSize: z.number().int().positive().default(50),
+      fixedRatePerSec: z.number().positive().default(50).describe('used by the fixed policy only'),
+      fixedBatchSize: z.number().int().positive().default(50).describe('used by the fixed policy only'),
     }),
     thresholds: section({
       windowSec: seconds.default(5).describe('length of one auto-pause window'),
       minSamples: z.number().int().positive().default(20).describe('fewer samples in a window: latency and errors are not judged'),
-      p95LatencyMs: z.number().positive().default(2000),
-      errorRate: share.default(0.05),
-      backlogAgeSec: seconds.default(300),
-      breachWindows: z.number().int().positive().default(3),
-      healthyWindows: z.number().int().positive().default(5),
+      p95LatencyMs: z.number().positive().default(2000).describe('a window whose p95 delivery latency exceeds this is a breach'),
+      errorRate: share.default(0.05).describe('a window whose share of failed deliveries exceeds this is a breach'),
+      backlogAgeSec: seconds.default(300).describe('a window whose oldest waiting job is older than this is a breach'),
+      breachWindows: z.number().int().positive().default(3).describe('consecutive breached windows that pause a campaign'),
+      healthyWindows: z.number().int().positive().default(5).describe('consecutive healthy windows before a paused campaign may resume'),
       autoResume: z.boolean().default(false),
     }),
     scaling: section({
-      minWorkers: z.number().int().min(0).default(1),
-      maxWorkers: z.number().int().positive().default(10),
-      targetDrainSec: seconds.default(60),
-      scaleUpCooldownSec: seconds.default(60),
-      scaleDownCooldownSec: seconds.default(300),
-      stabilizationWindowSec: seconds.default(300),
+      minWorkers: z.number().int().min(0).default(1).describe('fewest workers recommended per queue'),
+      maxWorkers: z.number().int().positive().default(10).describe('most workers recommended per queue'),
+      targetDrainSec: seconds.default(60).describe('size the pool to drain the backlog within this long'),
+      scaleUpCooldownSec: seconds.default(60).describe('no scale-up sooner than this after the worker count changed'),
+      scaleDownCooldownSec: seconds.default(300).describe('no scale-down sooner than this after the worker count changed'),
+      stabilizationWindowSec: seconds.default(300).describe('scale down only to the highest recommendation within this window'),
       maxQueueAgeSec: seconds.default(600).describe('an older waiting job grows the pool in proportion, whatever the throughput says'),
       tolerance: share.default(0.1).describe('a recommendation within this share of the current count is not acted on'),
       webhookUrl: z.string().default('').describe('POSTed a JSON body when the desired worker count changes'),
@@ -91,22 +97,31 @@ export const configSchema = z.strictObject({
     reconcileEverySec: seconds.default(60).describe('how often outstanding deliveries are checked against Redis'),
   }),
   growth: section({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('false: the Growth analysis is not scheduled'),
     analysis: schedule(3600),
-    alpha: share.default(0.05),
-    power: share.default(0.8),
+    alpha: share.default(0.05).describe('significance level of experiment tests'),
+    power: share.default(0.8).describe('statistical power experiment sample sizes are planned for'),
     budget: z.number().min(0).default(10_000).describe('reward budget proposals may spend per period'),
     campaignCapacityShare: share.default(0.5).describe('share of Ops capacity campaigns may use'),
+    maxRewardStepPct: z.number().positive().max(100).default(20).describe('largest reward change one proposal makes, percent'),
+    minChanceToBeat: share.default(0.95).describe('Bayesian chance to beat control a winner needs before a proposal'),
+    minSamplePerArm: z.number().int().min(1).default(1000).describe('exposures every arm needs before anything is proposed, unless the experiment sets its own'),
+    planning: section({
+      maxWaveSec: seconds.default(3600).describe('a campaign needing longer at its capacity budget is split into waves of at most this'),
+      waveGapSec: seconds.default(900).describe('pause between waves'),
+      retryAfterSec: seconds.default(900).describe('a campaign with no capacity budget now is delayed by this'),
+    }),
   }),
   beta: section({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('false: Beta screening and feedback analysis are not scheduled'),
     screening: schedule(86_400),
     threshold: share.default(0.8),
     teamCapacityPoints: z.number().positive().default(40),
     inviteSecret: z.string().default('').describe('signs invitation links; empty: random per start'),
+    ...betaConfigShape,
   }),
   approvals: section({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('false: the expiry sweep is not scheduled'),
     expirySweep: schedule(3600),
     timeoutsSec: section({
       critical: seconds.default(900),
@@ -121,11 +136,11 @@ export const configSchema = z.strictObject({
   policy: policyConfigSchema.describe('guardrails, proposers and approver roles per action kind'),
   telegram: section({
     enabled: z.boolean().default(false),
-    botToken: z.string().default(''),
-    webhookSecret: z.string().default(''),
-    apiRoot: z.string().default('https://api.telegram.org'),
+    botToken: z.string().default('').describe('from @BotFather; setting it turns Telegram on'),
+    webhookSecret: z.string().default('').describe('set: web serves POST /telegram/webhook checking this secret; empty: npm start polls'),
+    apiRoot: z.string().default('https://api.telegram.org').describe('Bot API base URL, no trailing slash (tests point it at a fake)'),
     approverChats: z.array(z.number().int()).default([]),
-    escalationChats: z.array(z.number().int()).default([]),
+    escalationChats: z.array(z.number().int()).default([]).describe('chat ids notified when a request nears its timeout'),
     approvers: z
       .array(z.strictObject({ userId: z.number().int(), name: z.string().min(1), roles: z.array(z.enum(ROLES)).min(1) }))
       .default([]),

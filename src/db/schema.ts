@@ -158,6 +158,100 @@ export interface EventsTable {
   received_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface BetaScreeningsTable {
+  id: Generated<number>;
+  trace_id: string;
+  screened_at: Timestamp;
+  threshold: number;
+  tenants_screened: number;
+  candidate_count: number;
+}
+
+export interface BetaCandidatesTable {
+  screening_id: number;
+  tenant_id: string;
+  score: number;
+  breakdown: JSONColumnType<Record<string, number>>;
+  activity: JSONColumnType<Record<string, unknown>>;
+}
+
+export type BetaParticipantStatus = 'invited' | 'accepted' | 'declined' | 'active' | 'opted_out';
+
+export interface BetaParticipantsTable {
+  tenant_id: string;
+  status: BetaParticipantStatus;
+  contact_user_id: string | null;
+  campaign_id: string | null;
+  approval_id: string | null;
+  trace_id: string;
+  invited_at: Timestamp;
+  invite_expires_at: Timestamp;
+  responded_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface BetaFeedbackTable {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  source: string;
+  text: string;
+  occurred_at: Timestamp;
+  received_at: ColumnType<Date, Date | string | undefined, never>;
+  sentiment: 'positive' | 'neutral' | 'negative';
+  score: number;
+  category: string;
+  keywords: JSONColumnType<string[]>;
+}
+
+export interface BetaReportsTable {
+  id: Generated<number>;
+  trace_id: string;
+  created_at: Timestamp;
+  feedback_count: number;
+  capacity: number;
+  report: JSONColumnType<Record<string, unknown>>;
+}
+
+/** One arm of a growth experiment: a reward mechanism and amount, and its traffic weight. */
+export interface ExperimentArmRow {
+  name: string;
+  mechanism: 'points' | 'streak' | 'badge' | 'referral_bonus' | 'none';
+  amount: number;
+  weight: number;
+  /** When an applied proposal last changed the arm's reward or traffic, ISO-8601. */
+  changedAt?: string;
+}
+
+export interface ExperimentsTable {
+  id: string;
+  campaign_id: string;
+  key: string;
+  goal_event: string;
+  revenue_event: string;
+  revenue_property: string;
+  attribution_window_sec: number;
+  control_arm: string;
+  arms: JSONColumnType<ExperimentArmRow[]>;
+  allocation: JSONColumnType<{ slots: number; segments: { arm: string; start: number; end: number }[] }>;
+  allocation_mode: 'fixed' | 'thompson';
+  allocation_version: ColumnType<number, number | undefined, number>;
+  control_floor: number;
+  min_sample_per_arm: number;
+  trace_id: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ExperimentAnalysesTable {
+  id: Generated<string>;
+  experiment_id: string;
+  trace_id: string;
+  analysed_at: Timestamp;
+  result: JSONColumnType<Record<string, unknown>>;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface Database {
   job_runs: JobRunsTable;
@@ -172,4 +266,11 @@ export interface Database {
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
   events: EventsTable;
+  beta_screenings: BetaScreeningsTable;
+  beta_candidates: BetaCandidatesTable;
+  beta_participants: BetaParticipantsTable;
+  beta_feedback: BetaFeedbackTable;
+  beta_reports: BetaReportsTable;
+  experiments: ExperimentsTable;
+  experiment_analyses: ExperimentAnalysesTable;
 }

@@ -1,0 +1,55 @@
+import { appendAudit } from '../audit/store.js';
+import type { BetaParticipantStatus } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { inviteSecret, verifyInviteToken } from './invite-token.js';
+import { lockParticipant, transitionParticipant } from './program-store.js';
+
+export type Answer = 'accept' | 'decline';
+
+export class InvitationAnswerError extends Error {
+  constructor(
+    readonly reason: 'malformed' | 'bad_signature' | 'expired' | 'not_invited' | 'opted_out',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where each answer may come from; anything else (opted out) is refused. */
+const FROM: Record<Answer, { to: BetaParticipantStatus; from: BetaParticipantStatus[]; already: BetaParticipantStatus[] }> = {
+  accept: { to: 'accepted', from: ['invited', 'declined'], already: ['accepted', 'active'] },
+  decline: { to: 'declined', from: ['invited', 'accepted', 'active'], already: ['declined'] },
+};
+
+/**
+ * Answers an invitation through its signed link: checks the token (signature,
+ * then expiry), then moves the participant and audits it in one transaction.
+ * Answering twice the same way changes nothing and is not an error.
+ */
+export async function answerInvitation(deps: Deps, token: string, answer: Answer): Promise<{ tenantId: string; status: BetaParticipantStatus; changed: boolean }> {
+  const now = deps.clock.now();
+  const check = verifyInviteToken(inviteSecret(deps.config), token, now);
+  if (!check.ok) {
+    const messages = { malformed: 'this invitation link is malformed', bad_signature: 'this invitation link is not valid', expired: 'this invitation link has expired' };
+    throw new InvitationAnswerError(check.reason, messages[check.reason]);
+  }
+  const rule = FROM[answer];
+  return deps.db.transaction().execute(async (trx) => {
+    const participant = await lockParticipant(trx, check.tenantId);
+    if (!participant) throw new InvitationAnswerError('not_invited', `tenant ${check.tenantId} has no Beta invitation`);
+    if (rule.already.includes(participant.status)) return { tenantId: check.tenantId, status: participant.status, changed: false };
+    if (!rule.from.includes(participant.status)) throw new InvitationAnswerError('opted_out', `tenant ${check.tenantId} has opted out of the Beta`);
+    await transitionParticipant(trx, check.tenantId, [participant.status], rule.to, now);
+    await appendAudit(trx, {
+      traceId: participant.trace_id,
+      actor: participant.contact_user_id ? `user:${participant.contact_user_id}` : `tenant:${check.tenantId}`,
+      channel: 'invitation_link',
+      action: `beta.${rule.to}`,
+      subjectType: 'tenant',
+      subjectId: check.tenantId,
+      data: { from: participant.status, to: rule.to, campaignId: participant.campaign_id, linkExpiresAt: check.expiresAt.toISOString() },
+      at: now,
+    });
+    return { tenantId: check.tenantId, status: rule.to, changed: true };
+  });
+}
