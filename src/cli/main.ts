@@ -1,57 +1,85 @@
 import { parseArgs } from 'node:util';
 import { ApiClient, CliError } from './client.js';
 import { commands } from './commands.js';
+import type { ProgressStream } from './progress.js';
 
-const USAGE = `usage: flywheel <command> [options]
+export function usage(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
+  return `usage: flywheel <command> [options]
 
-  status                               components, health and queues
-  jobs run <queue> [--data JSON] [--wait]  run an agent now
-  jobs show <queue> <id>               a job's state and result
-  approvals list [--status S] [--kind K]   pending requests (--status all for every status)
-  approvals show <id>                  one request with payload and history
-  approvals approve <id> [--reason R]  approve (binds to the payload shown)
-  approvals reject <id> --reason R     reject
+${lines.join('\n')}
 
-options: --json (machine-readable output), --url URL (FLYWHEEL_URL, default http://localhost:3000),
-         --token T (FLYWHEEL_TOKEN)`;
+options: --json        machine-readable JSON on stdout (every command)
+         --url URL     the service (FLYWHEEL_URL, default http://localhost:3000)
+         --token T     an API token (FLYWHEEL_TOKEN, else FLYWHEEL_ADMIN_TOKEN)
+exit:    0 done, 1 failed (API error, failed job, refused action), 2 usage error`;
+}
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      url: { type: 'string' },
-      token: { type: 'string' },
-      data: { type: 'string' },
-      wait: { type: 'boolean', default: false },
-      status: { type: 'string' },
-      kind: { type: 'string' },
-      reason: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+export interface Io {
+  out(text: string): void;
+  /** stderr, for progress lines. */
+  progress: ProgressStream;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        url: { type: 'string' },
+        token: { type: 'string' },
+        data: { type: 'string' },
+        // Waiting is the default now; --wait is still accepted for scripts written before.
+        wait: { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        status: { type: 'string' },
+        kind: { type: 'string' },
+        reason: { type: 'string' },
+        limit: { type: 'string' },
+        watch: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage()}`, 2);
+  }
+  const { values, positionals } = parsed;
   const key = positionals.slice(0, 2).join(' ');
   const command = commands[key] ?? commands[positionals[0] ?? ''];
   if (values.help || !command) {
-    out(USAGE);
+    if (!values.help && positionals.length > 0) throw new CliError(`unknown command "${positionals.join(' ')}"\n${usage()}`, 2);
+    io.out(usage());
     return values.help ? 0 : 2;
   }
   const token = values.token ?? env.FLYWHEEL_TOKEN ?? env.FLYWHEEL_ADMIN_TOKEN;
   if (!token) throw new CliError('set FLYWHEEL_TOKEN (or pass --token) to an API token', 2);
   const client = new ApiClient(values.url ?? env.FLYWHEEL_URL ?? 'http://localhost:3000', token);
   const args = positionals.slice(commands[key] ? 2 : 1);
-  const result = await command.run({ client, args, options: values, now: new Date() });
-  out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
-  return 0;
+  const result = await command.run({ client, args, options: values, now: new Date(), json: values.json, progress: io.progress });
+  io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);
+  return result.exitCode ?? 0;
+}
+
+/** Prints a failure: the message on stderr, and with --json an error envelope on stdout as well. */
+function fail(error: unknown, json: boolean): number {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`flywheel: ${message}\n`);
+  const usageError = error instanceof CliError && error.status === 2;
+  if (json && !usageError) {
+    const api = error instanceof CliError ? error.api : undefined;
+    process.stdout.write(`${JSON.stringify({ error: { code: api?.code ?? 'cli_error', status: api?.httpStatus ?? null, message, ...(api?.field ? { field: api.field } : {}) } }, null, 2)}\n`);
+  }
+  return usageError ? 2 : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('flywheel.js')) {
-  main(process.argv.slice(2), process.env, (text) => process.stdout.write(`${text}\n`)).then(
+  const argv = process.argv.slice(2);
+  main(argv, process.env, { out: (text) => process.stdout.write(`${text}\n`), progress: process.stderr }).then(
     (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`flywheel: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(error instanceof CliError && error.status === 2 ? 2 : 1);
-    },
+    (error: unknown) => process.exit(fail(error, argv.includes('--json'))),
   );
 }

@@ -1,0 +1,57 @@
+import type { Command } from '../command.js';
+import { table } from '../format.js';
+
+/** GET /api/v1/beta/candidates (src/api/routes/beta.ts). */
+interface CandidatesView {
+  screening: { id: number; screenedAt: string; threshold: number; tenantsScreened: number; traceId: string } | null;
+  candidates: { tenantId: string; name: string; plan: string; seats: number; score: number; breakdown: Record<string, number>; status: string }[];
+  program: {
+    invited: number;
+    accepted: number;
+    declined: number;
+    active: number;
+    optedOut: number;
+    feedback: { total: number; bySentiment: Record<string, number>; byCategory: Record<string, number> };
+  };
+}
+
+const counts = (record: Record<string, number>) =>
+  Object.entries(record)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ') || 'none';
+
+export const betaCommands: Record<string, Command> = {
+  'beta candidates': {
+    usage: 'beta candidates',
+    summary: "the latest screening's candidates with their score breakdown, and the programme's counts",
+    async run({ client }) {
+      const view = await client.request<CandidatesView>('GET', '/api/v1/beta/candidates');
+      const components = [...new Set(view.candidates.flatMap((c) => Object.keys(c.breakdown)))];
+      const rows = view.candidates.map((c) => ({
+        ...c,
+        tenant: c.tenantId,
+        score: c.score.toFixed(3),
+        ...Object.fromEntries(components.map((k) => [k, c.breakdown[k]?.toFixed(2) ?? ''])),
+      }));
+      const { program: p, screening: s } = view;
+      const text = [
+        s ? `screened ${s.screenedAt}: ${s.tenantsScreened} tenants, score above ${s.threshold} (trace ${s.traceId})` : 'not screened yet (flywheel jobs run beta-screening)',
+        '',
+        table(rows, ['tenant', 'name', 'plan', 'seats', 'score', 'status', ...components]),
+        '',
+        `programme: invited ${p.invited}, accepted ${p.accepted}, declined ${p.declined}, active ${p.active}, opted out ${p.optedOut}`,
+        `feedback: ${p.feedback.total} (${counts(p.feedback.bySentiment)}; ${counts(p.feedback.byCategory)})`,
+      ].join('\n');
+      return { json: view, text };
+    },
+  },
+  'report sprint': {
+    usage: 'report sprint',
+    summary: 'the latest sprint planning report: Markdown, or its JSON with --json',
+    async run({ client, json }) {
+      if (json) return { json: await client.request<unknown>('GET', '/api/v1/beta/sprint-report'), text: '' };
+      // The server renders the Markdown, so the CLI and the dashboard show the same report.
+      return { json: null, text: (await client.text('/api/v1/beta/sprint-report?format=markdown')).trimEnd() };
+    },
+  },
+};
