@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
 import { getCampaign } from '../../src/campaigns/store.js';
 import { monitorTick } from '../../src/ops/monitor.js';
+import { runAnalysis } from '../../src/beta/analysis.js';
+import { runScreening } from '../../src/beta/screening.js';
+import { mulberry32 } from '../../src/growth/mulberry32.js';
+import { runGrowthAnalysis } from '../../src/growth/run-analysis.js';
+import { simulateConversions } from '../support/synthetic-events.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
@@ -12,8 +18,9 @@ import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers } from '../support/workers.js';
 
 const SECRET = 'downstream-secret-0123456789';
+const FEEDBACK = JSON.parse(readFileSync(new URL('../fixtures/feedback-sample.json', import.meta.url), 'utf8')) as { id: string; tenantId: string; text: string }[];
 
-describe('dashboard: overview, campaigns and Ops pages', () => {
+describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
   let ctx: TestContext;
   let app: ReturnType<typeof createApp>;
   let workers: Awaited<ReturnType<typeof startTestWorkers>>;
@@ -95,5 +102,38 @@ describe('dashboard: overview, campaigns and Ops pages', () => {
     const anonymous = await app.request('/dashboard/ops');
     assert.equal(anonymous.status, 303);
     assert.match(anonymous.headers.get('location') ?? '', /^\/login/);
+  });
+
+  it('renders experiment results with uplift intervals and SRM state on the Growth page, and candidates, themes and the sprint on the Beta page', async () => {
+    const created = await api('POST', '/api/v1/campaigns', { name: 'Experiment one', audience: { type: 'segment', filters: {} }, template: 'Hi {{user.name}}', channel: { url: downstream.url, secret: SECRET } });
+    const { id } = (await created.json()) as { id: string };
+    const experiment = await api('POST', `/api/v1/campaigns/${id}/experiment`, {
+      goalEvent: 'purchase',
+      control: { name: 'control', mechanism: 'points', amount: 5, weight: 1 },
+      variants: [{ name: 'streak', mechanism: 'streak', amount: 8, weight: 1 }],
+      minSamplePerArm: 50,
+    });
+    assert.equal(experiment.status, 201, await experiment.clone().text());
+    await api('PUT', `/api/v1/campaigns/${id}/limits`, { concurrency: 8 });
+    await api('POST', `/api/v1/campaigns/${id}/launch`);
+    await waitFor(async () => (await getCampaign(ctx.deps.db, id))?.status === 'completed', { what: 'completion' });
+    await simulateConversions(ctx.deps.db, { campaignId: id, rates: { control: 0.1, streak: 0.3 }, rng: mulberry32(7), goal: 'purchase', revenue: 20, spreadMs: 1000, idPrefix: 'dash' });
+    await runGrowthAnalysis(ctx.deps, 'trace-dashboard-growth');
+    const growth = await page('/dashboard/growth');
+    assert.equal(growth.status, 200);
+    assert.match(growth.html, /Experiment one/);
+    assert.match(growth.html, /data-testid="srm">ok</);
+    assert.match(growth.html, /<svg[^>]*aria-label="Uplift vs control/);
+
+    const items = FEEDBACK.slice(0, 80).map((f, i) => ({ id: f.id, tenantId: f.tenantId, source: 'survey', text: f.text, time: new Date(Date.now() - (i + 1) * 60_000).toISOString() }));
+    assert.equal((await api('POST', '/api/v1/feedback/batch', { items })).status, 200);
+    await runAnalysis(ctx.deps, 'trace-dashboard-beta');
+    await runScreening(ctx.deps, 'trace-dashboard-screening');
+    const beta = await page('/dashboard/beta');
+    assert.equal(beta.status, 200);
+    assert.match(beta.html, /data-testid="funnel"/);
+    assert.match(beta.html, /data-testid="theme"/);
+    assert.match(beta.html, /data-testid="story"/);
+    assert.match(beta.html, /Screened \d+ tenants/);
   });
 });

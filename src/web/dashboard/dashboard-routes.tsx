@@ -15,11 +15,17 @@ import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
 import { opsMetrics } from '../../ops/ops-metrics.js';
 import { readSamples } from '../../ops/samples.js';
 import { systemStatus } from '../../status/status.js';
+import { candidatesView } from '../../beta/program-status.js';
+import { latestReport } from '../../beta/feedback-store.js';
+import { renderReportMarkdown, type StoredReport } from '../../beta/report-markdown.js';
+import { growthMetrics } from '../../growth/metrics.js';
 import { formCsrfToken, verifyFormCsrf } from '../form-csrf.js';
 import { Layout } from '../layout.js';
 import { campaignCards } from './campaign-cards.js';
 import { campaignSeries } from './campaign-charts.js';
 import { CampaignDetailLive, CampaignFacts, CampaignListLive } from './campaign-pages.js';
+import { BetaLive } from './beta-page.js';
+import { GrowthLive } from './growth-page.js';
 import { OpsLive } from './ops-page.js';
 import { OverviewLive } from './overview-page.js';
 
@@ -54,7 +60,7 @@ async function campaignOr404(deps: Deps, id: string) {
   return campaign;
 }
 
-/** Overview, campaigns and Ops pages of the console dashboard (approvals have their own). */
+/** Overview, campaigns, Ops, Growth and Beta pages of the console dashboard (approvals have their own). */
 export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
   const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
   const control = async (c: Context<AppEnv>, act: (id: string, actor: string) => Promise<unknown>) => {
@@ -111,5 +117,11 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
       ]);
       const events = (rows: typeof scaling) => rows.map((e) => ({ at: new Date(e.at).toISOString(), action: e.action, subjectId: e.subject_id, data: e.data }));
       return livePage(c, 'Ops', <OpsLive metrics={metrics} scalingEvents={events(scaling)} pauseEvents={events(pauses)} />);
+    })
+    .get('/dashboard/growth', async (c) => livePage(c, 'Growth', <GrowthLive experiments={(await growthMetrics(deps.db, deps.clock.now())).experiments} />))
+    .get('/dashboard/beta', async (c) => {
+      const [candidates, row] = await Promise.all([candidatesView(deps), latestReport(deps.db)]);
+      const report = row ? (row.report as unknown as StoredReport) : null;
+      return livePage(c, 'Beta program', <BetaLive candidates={candidates} report={report} markdown={report ? renderReportMarkdown(report) : null} />);
     });
 }
