@@ -2,18 +2,7 @@
 // that obeys a controller's decisions, stepped in 1 ms ticks of simulated time.
 import type { ControlDecision, ControllerPolicy } from '../../src/ops/controller/controller-policy.js';
 import { computeWindowStats, type LatencySample } from '../../src/ops/window-stats.js';
-
-/** mulberry32: a seeded PRNG, so every run of a scenario is identical. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/growth/mulberry32.js';
 
 /**
  * `servers` parallel workers each take `serviceMs ± serviceJitter` per request, so
@@ -63,7 +52,7 @@ interface Request {
 
 /** Runs `policy` against the model with an endless backlog; `now` given to the policy is `epoch + t`. */
 export function simulate<S>(policy: ControllerPolicy<S>, scenario: Scenario, epoch = 1_767_225_600_000): SimResult<S> {
-  const random = seededRandom(scenario.seed);
+  const random = mulberry32(scenario.seed);
   const samples: LatencySample[] = [];
   const sends: number[] = [];
   const decisions: SimResult<S>['decisions'] = [];
