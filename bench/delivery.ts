@@ -90,7 +90,9 @@ const AFTER_MS = num('after-sec') * 1000;
 const POLICIES = args.policies!.split(',').map((p) => p.trim()).filter(Boolean) as ('adaptive' | 'aimd' | 'fixed')[];
 if (args.worker !== 'dist' && args.worker !== 'tsx') throw new Error('--worker must be dist or tsx');
 const WORKER_FROM = args.worker;
-const WORKER_NODE_ARGS = args['worker-node-args']!.split(' ').filter(Boolean);
+/** The node flags of the Procfile's worker line (heap limits), then any given here. */
+const PROCFILE_NODE_ARGS = (/^worker:\s*node\s+(.*?)\s*dist\/src\/entry\/worker\.js/m.exec(readFileSync('Procfile', 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
+const WORKER_NODE_ARGS = [...PROCFILE_NODE_ARGS, ...args['worker-node-args']!.split(' ').filter(Boolean)];
 const ONLY = new Set(args.only!.split(',').map((p) => p.trim()));
 const COMMAND = `npx tsx bench/delivery.ts ${process.argv.slice(2).join(' ')}`.trim();
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
