@@ -25,7 +25,8 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
       await appendAudit(trx, { ...audit, action: 'approval.use_refused', data: { reason: 'no_handler' } });
       return { ok: false as const, reason: `no handler applies ${row.kind}` };
     }
-    const params = handler.currentParams ? await handler.currentParams(deps, row.payload) : row.payload;
+    // Read through this transaction: embedded PGlite has one connection, which the transaction holds.
+    const params = handler.currentParams ? await handler.currentParams({ ...deps, db: trx }, row.payload) : row.payload;
     const check = checkApprovalForAction({ status: row.status, payloadHash: row.payload_hash }, params, { usedAt: row.used_at });
     if (!check.ok) {
       await appendAudit(trx, { ...audit, action: 'approval.use_refused', data: { reason: check.reason, detail: check.detail } });
