@@ -34,6 +34,8 @@ export async function ensureRedis(url: string, options: { startLocal: boolean; d
       '--maxmemory-policy', 'noeviction', '--dir', options.dir],
     { stdio: 'ignore' },
   );
+  // However this process ends (a shutdown deadline calls process.exit), its redis-server ends too.
+  process.once('exit', () => child.kill('SIGKILL'));
   const localUrl = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await answersPing(localUrl)) return { url: localUrl, stop: () => stopChild(child) };
