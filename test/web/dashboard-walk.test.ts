@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchBrowser, screenshot } from '../support/browser.js';
+import { waitFor } from '../support/wait-for.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Demo {
+  child: ChildProcess;
+  values: Record<string, string>;
+  exited: Promise<number | null>;
+}
+
+/** `npm run demo -- --yes --keep-running`, up to the point where it leaves the system running. */
+async function startDemo(): Promise<Demo> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--yes', '--keep-running', '--work-dir', mkdtempSync(join(tmpdir(), 'fw-walk-'))], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const values: Record<string, string> = {};
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const match of output.matchAll(/^([A-Z_]+)=(\S+)$/gm)) values[match[1]!] = match[2]!;
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await Promise.race([
+    waitFor(() => values.DEMO_STATE === 'running', { timeoutMs: 200_000, what: 'the demo scenario' }),
+    exited.then((code) => {
+      throw new Error(`the demo exited (${code}) before it was running:\n${output.slice(-3000)}`);
+    }),
+  ]);
+  return { child, values, exited };
+}
+
+describe('the whole console dashboard in headless Chromium, on the demo data', { timeout: 400_000 }, () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    demo = await startDemo();
+    browser = await launchBrowser();
+    const context = await browser.newContext({ baseURL: demo.values.DASHBOARD_URL });
+    page = await context.newPage();
+    errors = collectPageErrors(page);
+    await page.goto('/login');
+    await page.getByLabel('Token').fill(demo.values.TOKEN!);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/dashboard'));
+  });
+  after(async () => {
+    await browser?.close();
+    demo?.child.kill('SIGTERM');
+    await demo?.exited;
+  });
+
+  it('shows every page with the demo data, with no console errors, and screenshots each', async () => {
+    const pages: [string, string, RegExp][] = [
+      ['overview', '/dashboard/overview', /Pending approvals/],
+      ['campaigns', '/dashboard/campaigns', /Welcome/i],
+      ['campaign', `/dashboard/campaigns/${demo.values.LIVE_CAMPAIGN_ID}`, /Send rate/],
+      ['ops', '/dashboard/ops', /Capacity/],
+      ['growth', '/dashboard/growth', /Uplift vs control/],
+      ['beta', '/dashboard/beta', /Invitation funnel/],
+      ['approvals', '/dashboard/approvals', /Pending/],
+      ['approvals-history', '/dashboard/approvals/history', /approved/],
+      ['queues', '/admin/queues', /deliveries/],
+    ];
+    for (const [name, path, expected] of pages) {
+      const response = await page.goto(path);
+      assert.equal(response?.status(), 200, path);
+      await page.waitForLoadState('networkidle');
+      assert.match(await page.locator('body').innerText(), expected, path);
+      await screenshot(page, `walk-${name}`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it('refreshes a live page in place, without a reload', async () => {
+    await page.goto('/dashboard/overview');
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    const fragment = await page.waitForResponse((r) => r.url().endsWith('/dashboard/overview') && r.request().headers()['x-fragment'] === 'live', { timeout: 10_000 });
+    assert.equal(fragment.status(), 200);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
+  });
+
+  it('pauses and resumes the running campaign, and approves the waiting request with a reason', async () => {
+    await page.goto(`/dashboard/campaigns/${demo.values.LIVE_CAMPAIGN_ID}`);
+    await page.locator('button[data-action="pause"]').click();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.getByTestId('campaign-status').innerText(), 'paused');
+    await screenshot(page, 'walk-campaign-paused');
+    await page.locator('button[data-action="resume"]').click();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.getByTestId('campaign-status').innerText(), 'running');
+
+    await page.goto(`/dashboard/approvals/${demo.values.PENDING_APPROVAL_ID}`);
+    await page.getByLabel('Reason for approval (optional)').fill('Approved in the walk-through');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL((url) => url.searchParams.get('result') === 'decided');
+    assert.equal(await page.getByTestId('status').locator('.badge').innerText(), 'approved');
+    await screenshot(page, 'walk-approval-approved');
+    assert.deepEqual(errors, []);
+  });
+});
