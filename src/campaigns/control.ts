@@ -22,7 +22,7 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
     throw new CampaignStateError(`campaign is ${campaign.status}; only a draft can be launched`);
   }
   // The send plan is shown to approvers with the request; launch-action.ts carries it over unchanged, so it does not bind the approval.
-  const params = { ...launchParams(campaign), plan: await planForCampaign(deps, campaign) };
+  const params = { ...(await launchParams(deps.db, campaign)), plan: await planForCampaign(deps, campaign) };
   const outcome = await propose(deps, {
     kind: 'campaign.launch',
     proposer: by.proposer,

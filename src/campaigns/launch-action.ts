@@ -15,7 +15,8 @@ export const campaignLaunchAction: ActionHandler = {
     const campaign = await getCampaign(deps.db, campaignIdOf(payload));
     if (!campaign) return { campaignId: campaignIdOf(payload), missing: true };
     // The send plan in the request is for display (it depends on the capacity at request time): carried over as approved.
-    return payload.plan === undefined ? launchParams(campaign) : { ...launchParams(campaign), plan: payload.plan };
+    const params = await launchParams(deps.db, campaign);
+    return payload.plan === undefined ? params : { ...params, plan: payload.plan };
   },
   async apply(deps, params, context) {
     const id = campaignIdOf(params);

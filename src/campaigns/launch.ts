@@ -1,10 +1,12 @@
-import { sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { batchJobId, deliveriesQueue } from '../../queues/deliveries.js';
 import { campaignsQueue } from '../../queues/campaigns.js';
 import { payloadHash } from '../approvals/payload-hash.js';
 import { appendAudit } from '../audit/store.js';
+import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { assignExperimentArms } from '../growth/materialise.js';
+import { experimentOfCampaign } from '../growth/store.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
 import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
@@ -12,14 +14,23 @@ import { loadCap } from '../ops/control-state.js';
 import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
-/** What a launch approval is bound to: any edit to these after approval voids it. */
-export function launchParams(c: CampaignRow) {
+/**
+ * What a launch approval is bound to: any edit to these after approval voids it.
+ * With an experiment, recipients get their arm's reward, and traffic may later shift
+ * towards any arm: the budget is the dearest arm's reward for everyone, an upper bound.
+ */
+export async function launchParams(db: Kysely<Database> | Transaction<Database>, c: CampaignRow) {
+  const experiment = await experimentOfCampaign(db, c.id);
+  const audienceSize = c.audience_size ?? 0;
+  const arms = experiment?.arms.map(({ name, mechanism, amount, weight }) => ({ name, mechanism, amount, weight }));
+  const perRecipient = arms ? Math.max(...arms.map((a) => a.amount)) : c.reward.amount;
   return {
     campaignId: c.id,
     name: c.name,
-    audienceSize: c.audience_size ?? 0,
-    budget: c.reward.amount * (c.audience_size ?? 0),
+    audienceSize,
+    budget: perRecipient * audienceSize,
     reward: c.reward,
+    ...(experiment && arms ? { experiment: { key: experiment.key, arms } } : {}),
     contentHash: payloadHash({ template: c.template, audience: c.audience, channel: c.channel, startAt: c.start_at ? new Date(c.start_at).toISOString() : null }),
   };
 }

@@ -6,6 +6,7 @@ import { assignArm, initialAllocation } from '../../src/growth/assignment.js';
 import { mulberry32 } from '../../src/growth/mulberry32.js';
 import { runGrowthAnalysis } from '../../src/growth/run-analysis.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -39,7 +40,7 @@ describe('experiments: API and assignment at launch', () => {
   });
 
   before(async () => {
-    ctx = await createTestContext({ config: { campaigns: { reconcileEverySec: 3600 } } });
+    ctx = await createTestContext({ config: { ...GENEROUS_LAUNCH_BUDGET, campaigns: { reconcileEverySec: 3600 } } });
     app = createApp(ctx.deps);
     users = await seedUsers(ctx.deps.db, 4000, 10, 'x');
   });
@@ -161,5 +162,21 @@ describe('experiments: API and assignment at launch', () => {
     assert.ok(Math.abs(share - 0.8) < 4 * Math.sqrt(0.16 / pending.length), `streak share of pending ${share}`);
     const audit = await ctx.deps.db.selectFrom('audit_log').select('action').where('trace_id', '=', 'trace-bandit').execute();
     assert.ok(audit.some((a) => a.action === 'experiment.reallocated'));
+  });
+
+  it('counts the dearest arm in the launch budget, so a costly variant cannot slip past the budget guardrail', async () => {
+    const id = await draft(300, 'Costly variant');
+    // The campaign's own reward is none: alone it would make a budget of 0.
+    const created = await call('POST', `/api/v1/campaigns/${id}/experiment`, body({
+      key: 'costly',
+      control: { name: 'control', mechanism: 'none', amount: 0, weight: 1 },
+      variants: [{ name: 'bonus', mechanism: 'referral_bonus', amount: 500, weight: 1 }],
+    }));
+    assert.equal(created.status, 201, await created.clone().text());
+    const launched = (await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string; request?: { id: string } };
+    assert.equal(launched.outcome, 'approval_requested', '300 × 500 = 150,000 is over the 100,000 budget guardrail');
+    const detail = (await (await call('GET', `/api/v1/approvals/${launched.request!.id}`, undefined, TOKENS.viewer)).json()) as { payload: { budget: number; experiment: { arms: { name: string; amount: number }[] } } };
+    assert.equal(detail.payload.budget, 150_000);
+    assert.deepEqual(detail.payload.experiment.arms.map((a) => [a.name, a.amount]), [['control', 0], ['bonus', 500]]);
   });
 });

@@ -7,6 +7,7 @@ import { mulberry32 } from '../../src/growth/mulberry32.js';
 import { runGrowthAnalysis } from '../../src/growth/run-analysis.js';
 import { CaptureDownstream } from '../support/capture-downstream.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -51,7 +52,7 @@ describe('growth analysis end to end: a winner is detected and a reward proposal
 
   before(async () => {
     await downstream.start();
-    ctx = await createTestContext({ config: { campaigns: { reconcileEverySec: 3600 } } });
+    ctx = await createTestContext({ config: { ...GENEROUS_LAUNCH_BUDGET, campaigns: { reconcileEverySec: 3600 } } });
     app = createApp(ctx.deps);
     call = caller(app);
     workers = await startTestWorkers(ctx);
@@ -129,7 +130,7 @@ describe('growth analysis guardrails over simulated hours', () => {
   const clock = manualClock('2026-03-02T08:00:00Z');
 
   before(async () => {
-    ctx = await createTestContext({ clock, config: { campaigns: { reconcileEverySec: 3600 } } });
+    ctx = await createTestContext({ clock, config: { ...GENEROUS_LAUNCH_BUDGET, campaigns: { reconcileEverySec: 3600 } } });
     app = createApp(ctx.deps);
     call = caller(app);
   });

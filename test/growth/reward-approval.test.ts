@@ -8,6 +8,7 @@ import { connectRedis } from '../../src/redis/connect.js';
 import { type RunningWorkers, selectWorkers, startWorkers } from '../../workers/start.js';
 import { CaptureDownstream } from '../support/capture-downstream.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { seedUsers } from '../support/seed-users.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
@@ -31,6 +32,7 @@ describe('reward proposals through approval', () => {
     await telegram.start();
     ctx = await createTestContext({
       config: {
+        ...GENEROUS_LAUNCH_BUDGET,
         campaigns: { reconcileEverySec: 3600 },
         telegram: { enabled: true, botToken: '123:TEST', webhookSecret: 'hook-secret-123', apiRoot: telegram.apiRoot, approverChats: [1001] },
       },

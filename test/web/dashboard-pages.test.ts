@@ -109,8 +109,8 @@ describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
     const { id } = (await created.json()) as { id: string };
     const experiment = await api('POST', `/api/v1/campaigns/${id}/experiment`, {
       goalEvent: 'purchase',
-      control: { name: 'control', mechanism: 'points', amount: 5, weight: 1 },
-      variants: [{ name: 'streak', mechanism: 'streak', amount: 8, weight: 1 }],
+      control: { name: 'control', mechanism: 'points', amount: 1, weight: 1 },
+      variants: [{ name: 'streak', mechanism: 'streak', amount: 2, weight: 1 }],
       minSamplePerArm: 50,
     });
     assert.equal(experiment.status, 201, await experiment.clone().text());
