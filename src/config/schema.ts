@@ -72,7 +72,7 @@ export const configSchema = z.strictObject({
     }),
     thresholds: section({
       windowSec: seconds.default(5).describe('length of one auto-pause window'),
-      minSamples: z.number().int().positive().default(20).describe('fewer samples in a window: latency and errors are not judged'),
+      minSamples: z.number().int().positive().default(20).describe("answers an auto-pause judgement needs; a window with fewer is judged on the campaign's newest this many"),
       p95LatencyMs: z.number().positive().default(2000).describe('a window whose p95 delivery latency exceeds this is a breach'),
       errorRate: share.default(0.05).describe('a window whose share of failed deliveries exceeds this is a breach'),
       backlogAgeSec: seconds.default(300).describe('a window whose oldest waiting job is older than this is a breach'),

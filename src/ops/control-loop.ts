@@ -8,7 +8,7 @@ import { controllerPolicy } from './controller/choose-policy.js';
 import { capDecision, type CampaignControl, loadCap, loadControl, saveControl } from './control-state.js';
 import { campaignKey, FleetLimiter } from './limiter/fleet-limiter.js';
 import { probeDownstream } from './probe.js';
-import { readSamples } from './samples.js';
+import { latestSamples, readSamples } from './samples.js';
 import { computeWindowStats, peakConcurrency } from './window-stats.js';
 
 export interface ControlStepResult {
@@ -56,13 +56,19 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     const result: ControlStepResult = { campaignId: id, limit: decision.limit, ratePerSec: decision.ratePerSec, reason: decision.reason };
 
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
-      const windowSamples = await readSamples(deps.redis, deps.queues.prefix, id, control.windowStartedAt);
+      let windowSamples = await readSamples(deps.redis, deps.queues.prefix, id, control.windowStartedAt);
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
         windowSamples.push(...(await probeDownstream(campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
+      } else if (campaign.status === 'running' && windowSamples.length < ops.thresholds.minSamples) {
+        // A downstream slow enough that the controller cut sending to a trickle answers fewer
+        // requests per window than minSamples: judge the newest minSamples answers instead, or
+        // the slowdown that most needs a pause would never be judged at all.
+        windowSamples = await latestSamples(deps.redis, deps.queues.prefix, id, ops.thresholds.minSamples);
       }
       // The window closes after any probes, so their samples fall inside it.
       const windowEnd = Math.max(now, deps.clock.now().getTime());
-      const stats = computeWindowStats(windowSamples, { endAt: windowEnd, durationMs: windowEnd - control.windowStartedAt });
+      const windowStart = Math.min(control.windowStartedAt, windowSamples[0]?.at ?? control.windowStartedAt);
+      const stats = computeWindowStats(windowSamples, { endAt: windowEnd, durationMs: windowEnd - windowStart + 1 });
       const judged = evaluateAutopause(control.autopause, { count: stats.count, p95LatencyMs: stats.p95LatencyMs, errorRate: stats.errorRate, backlogAgeSec: null }, now, {
         thresholds: { p95LatencyMs: ops.thresholds.p95LatencyMs, errorRate: ops.thresholds.errorRate, backlogAgeSec: ops.thresholds.backlogAgeSec },
         breachWindows: ops.thresholds.breachWindows,

@@ -38,3 +38,9 @@ export async function readSamples(redis: Redis, prefix: string, campaignId: stri
   }
   return out.reverse();
 }
+
+/** The newest `count` samples whatever their age, oldest first. */
+export async function latestSamples(redis: Redis, prefix: string, campaignId: string, count: number): Promise<Sample[]> {
+  const raw = await redis.lrange(key(prefix, campaignId), 0, count - 1);
+  return raw.map((item) => JSON.parse(item) as Sample).reverse();
+}

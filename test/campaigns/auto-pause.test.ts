@@ -7,6 +7,7 @@ import { createCampaign } from '../../src/campaigns/create.js';
 import { campaignInputSchema } from '../../src/campaigns/input.js';
 import { requestLaunch } from '../../src/campaigns/control.js';
 import { getCampaign } from '../../src/campaigns/store.js';
+import { saveCap } from '../../src/ops/control-state.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
@@ -90,3 +91,45 @@ function scenario(autoResume: boolean) {
 
 scenario(true);
 scenario(false);
+
+describe('auto-pause of a campaign sending only a trickle', () => {
+  let ctx: TestContext;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+  const downstream = new TestDownstream(SECRET);
+
+  before(async () => {
+    await downstream.start();
+    ctx = await createTestContext({
+      config: { ops: { control: { everyMs: 200 }, thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 8, autoResume: false } } },
+    });
+    await seedUsers(ctx.deps.db, 500);
+    await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
+    workers = await startTestWorkers(ctx);
+  });
+  after(async () => {
+    await workers.stop();
+    await ctx.cleanup();
+    await downstream.stop();
+  });
+
+  it('pauses when a slow downstream answers fewer requests per window than minSamples, judging the newest answers', async () => {
+    const input = campaignInputSchema.parse({
+      name: 'trickle',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hello {{user.name}}',
+      channel: { url: downstream.url, secret: SECRET },
+    });
+    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-trickle');
+    // Two in flight at 800 ms each: under 3 answers a second, never the 8 a window needs.
+    await saveCap(ctx.deps.redis, ctx.deps.queues.prefix, campaign.id, { concurrency: 2 });
+    downstream.latencyMs = 800;
+    const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-trickle');
+    assert.equal(launched.outcome, 'applied');
+    const paused = await waitFor(async () => {
+      const c = await getCampaign(ctx.deps.db, campaign.id);
+      return c?.status === 'paused' ? c : undefined;
+    }, { timeoutMs: 40_000, what: 'the auto-pause' });
+    assert.match(paused.status_reason ?? '', /^auto-pause: .*p95 latency/);
+    assert.ok(downstream.maxInFlight <= 2, `max in flight ${downstream.maxInFlight}`);
+  });
+});
