@@ -66,6 +66,10 @@ export const betaConfigShape = {
     excludeTenantIds: z.array(z.string().min(1)).default([]).describe('never picked (e.g. under a support escalation)'),
   }),
   score: scoreSchema,
+  autoInvite: z
+    .boolean()
+    .default(false)
+    .describe('after each screening the PM agent proposes inviting the new candidates (beta.invite through the policy)'),
   invitation: section({
     url: z
       .union([z.literal(''), z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })])

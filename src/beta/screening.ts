@@ -1,6 +1,8 @@
+import type { ProposalOutcome } from '../approvals/propose.js';
 import type { Deps } from '../deps.js';
 import { tenantActivity } from './activity-store.js';
 import { toScoreConfig } from './config-schema.js';
+import { invitationsConfigured, proposeInvitations } from './invitations.js';
 import { promoteActive, saveScreening } from './program-store.js';
 import { screenCandidates } from './screen-candidates.js';
 
@@ -10,6 +12,8 @@ export interface ScreeningSummary {
   candidates: string[];
   /** Accepted participants that became active (activity since accepting). */
   promotedActive: string[];
+  /** With `beta.autoInvite`: what the policy made of inviting the candidates. */
+  invitation: ProposalOutcome['outcome'] | null;
 }
 
 /**
@@ -54,5 +58,12 @@ export async function runScreening(deps: Deps, traceId: string): Promise<Screeni
     }),
   });
   deps.logger.info({ traceId, screeningId, tenants: tenants.length, candidates: candidates.length }, 'beta screening done');
-  return { screeningId, tenantsScreened: tenants.length, candidates: candidates.map((c) => c.tenantId), promotedActive };
+  const ids = candidates.map((c) => c.tenantId);
+  // Candidates are never already in the Beta, so each run proposes only new ones; the policy
+  // sends a small batch now and puts a big one before a person.
+  const invitation =
+    beta.autoInvite && invitationsConfigured(deps.config) && ids.length > 0
+      ? (await proposeInvitations(deps, ids, { proposer: 'pm', requester: 'pm-agent' }, traceId)).outcome
+      : null;
+  return { screeningId, tenantsScreened: tenants.length, candidates: ids, promotedActive, invitation };
 }
