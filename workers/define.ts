@@ -15,6 +15,8 @@ export interface JobContext<T> {
   logger: Logger;
   /** This process's event-loop delay histogram. */
   eventLoop: IntervalHistogram;
+  /** Aborted when this process starts shutting down: a job waiting on something should give itself back. */
+  stopping: AbortSignal;
   progress(value: number | object): Promise<void>;
 }
 

@@ -32,6 +32,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
   const identity = `${hostname()}:${process.pid}`;
   const eventLoop = monitorEventLoopDelay({ resolution: 10 });
   eventLoop.enable();
+  const stopping = new AbortController();
   const workers = definitions.map((definition) => {
     const queue = definition.queue.name;
     const worker = new Worker(
@@ -64,6 +65,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
             deps,
             logger,
             eventLoop,
+            stopping: stopping.signal,
             progress: (value) => job.updateProgress(value),
           });
           if (runId) await recordJobEnd(deps.db, runId, { status: 'completed', result, finishedAt: deps.clock.now() });
@@ -98,6 +100,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
     queues: definitions.map((definition) => definition.queue.name),
     close(timeoutMs = deps.config.workers.shutdownTimeoutSec * 1000) {
       closing ??= (async () => {
+        stopping.abort();
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<'forced'>((resolve) => {
           timer = setTimeout(() => resolve('forced'), timeoutMs);

@@ -25,7 +25,7 @@ const SENDERS_PER_JOB = 8;
  */
 export async function deliverBatch(
   deps: Deps,
-  job: { campaignId: string; batchNo: number; traceId: string; finalAttempt: boolean },
+  job: { campaignId: string; batchNo: number; traceId: string; finalAttempt: boolean; stopping?: AbortSignal },
 ): Promise<BatchOutcome> {
   const campaign = await getCampaign(deps.db, job.campaignId);
   if (!campaign) return { outcome: 'skipped', status: 'missing' };
@@ -47,9 +47,10 @@ export async function deliverBatch(
   let paused = false;
   const sendGroup = async (group: DeliveryRow[]) => {
     // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
-    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 1000, { maxWaitMs: 30_000 });
+    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 1000, { maxWaitMs: 30_000, ...(job.stopping ? { signal: job.stopping } : {}) });
     if (!lease.ok) {
-      if (lease.reason === 'paused') paused = true;
+      // A worker shutting down gives the rest of its batch back rather than wait out its deadline.
+      if (lease.reason === 'paused' || job.stopping?.aborted) paused = true;
       unsent += group.length;
       return;
     }
