@@ -9,7 +9,7 @@ import { capDecision, type CampaignControl, loadCap, loadControl, saveControl } 
 import { campaignKey, FleetLimiter } from './limiter/fleet-limiter.js';
 import { probeDownstream } from './probe.js';
 import { latestSamples, readSamples } from './samples.js';
-import { computeWindowStats, peakConcurrency } from './window-stats.js';
+import { computeWindowStats } from './window-stats.js';
 
 export interface ControlStepResult {
   campaignId: string;
@@ -47,7 +47,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     };
     const samples = await readSamples(deps.redis, deps.queues.prefix, id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
-    const step = policy.step(control.controller, { ...stepStats, peakInFlight: peakConcurrency(samples) }, now);
+    const step = policy.step(control.controller, stepStats, now);
     const decision = capDecision(step.decision, await loadCap(deps.redis, deps.queues.prefix, id));
     if (campaign.status === 'running') {
       await limiter.setLimits(campaignKey(id), { concurrency: decision.limit, ratePerSec: decision.ratePerSec, batchSize: decision.batchSize });

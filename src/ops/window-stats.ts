@@ -121,23 +121,3 @@ export function computeWindowStats(
     maxRetryAfterMs,
   };
 }
-
-/**
- * Most requests in flight at once among the samples, each spanning
- * [at − latencyMs, at]. Requests still unanswered are not in the samples, so
- * this is a lower bound: enough to tell that a sender never filled its limit
- * (an operator's rate cap held it back), which is when a limit must not grow.
- */
-export function peakConcurrency(samples: readonly LatencySample[]): number {
-  const edges: [number, number][] = [];
-  for (const s of samples) edges.push([s.at - s.latencyMs, 1], [s.at, -1]);
-  // At equal times an end comes before a start: back-to-back requests do not overlap.
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let current = 0;
-  let peak = 0;
-  for (const [, delta] of edges) {
-    current += delta;
-    if (current > peak) peak = current;
-  }
-  return peak;
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeWindowStats, nearestRankPercentile, peakConcurrency, type LatencySample } from '../../src/ops/window-stats.js';
+import { computeWindowStats, nearestRankPercentile, type LatencySample } from '../../src/ops/window-stats.js';
 
 describe('nearest-rank percentile', () => {
   it('returns the smallest value with at least p% of values at or below it, without interpolating', () => {
@@ -81,14 +81,5 @@ describe('window stats', () => {
       [0, 0, 0, null, null, null],
     );
     assert.throws(() => computeWindowStats([], { endAt: 0, durationMs: 0 }), RangeError);
-  });
-});
-
-describe('peak concurrency of finished requests', () => {
-  it('counts the most requests whose [start, end] spans overlap, and none for back-to-back ones', () => {
-    const sample = (at: number, latencyMs: number) => ({ at, latencyMs, ok: true });
-    assert.equal(peakConcurrency([]), 0);
-    assert.equal(peakConcurrency([sample(100, 100), sample(200, 100), sample(300, 100)]), 1);
-    assert.equal(peakConcurrency([sample(100, 100), sample(150, 100), sample(160, 100), sample(400, 10)]), 3);
   });
 });
