@@ -101,15 +101,3 @@ export function createDownstreamModel(initial: Partial<DownstreamConfig> = {}, r
   model.configure(initial);
   return model;
 }
-
-/** mulberry32: a seeded PRNG, so a run with a given `--seed` fails the same requests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

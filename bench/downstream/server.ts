@@ -6,7 +6,7 @@
 //   [--batch-message-cost 0.1] [--secret S] [--seed N]
 import { parseArgs } from 'node:util';
 import type { DownstreamConfig } from './downstream-model.js';
-import { seededRandom } from './downstream-model.js';
+import { mulberry32 } from '../../src/growth/mulberry32.js';
 import { startDownstream } from './downstream-server.js';
 
 const { values } = parseArgs({
@@ -51,7 +51,7 @@ const running = await startDownstream({
   config,
   port: num('port', values.port) ?? 0,
   ...(values.secret === undefined ? {} : { secret: values.secret }),
-  ...(seed === undefined ? {} : { random: seededRandom(seed) }),
+  ...(seed === undefined ? {} : { random: mulberry32(seed) }),
 });
 process.stdout.write(`${JSON.stringify({ port: running.port, url: running.url })}\n`);
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DownstreamHandle } from './context.js';
 import { type DemoTokens, demoConfigYaml } from './demo-config.js';
-import { freePort, hasRedisServer, shutdownRedis, startDownstream, startFlywheel } from './processes.js';
+import { findRedisServer, freePort } from '../redis/local-server.js';
+import { shutdownRedis, startDownstream, startFlywheel } from './processes.js';
 import { TUNING } from './tuning.js';
 
 export interface DemoSystem {
@@ -37,7 +38,7 @@ export async function startSystem(options: { workDir: string | null }): Promise<
   let redisUrl = process.env.REDIS_URL ?? '';
   let redis = `REDIS_URL ${redisUrl}`;
   if (!redisUrl) {
-    if (hasRedisServer()) {
+    if (findRedisServer()) {
       // Nothing listens there, so Flywheel starts its own redis-server (on another free port) and stops it on exit.
       redisUrl = `redis://127.0.0.1:${await freePort()}`;
       redis = 'a private redis-server started by Flywheel';

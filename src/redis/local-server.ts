@@ -46,7 +46,8 @@ export async function ensureRedis(url: string, options: { startLocal: boolean; d
   throw new RedisUnavailableError(`redis-server (${binary}) did not start on port ${port}`);
 }
 
-function findRedisServer(): string | null {
+/** The path of an installed redis-server, or null. */
+export function findRedisServer(): string | null {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   const path = found.stdout.trim();
   return found.status === 0 && path ? path : null;
@@ -77,7 +78,8 @@ function answersPing(url: string): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createDownstreamModel, seededRandom } from '../../bench/downstream/downstream-model.js';
+import { createDownstreamModel } from '../../bench/downstream/downstream-model.js';
+import { mulberry32 } from '../../src/growth/mulberry32.js';
 import type { TimeBucket } from '../../bench/downstream/downstream-stats.js';
 import { startDownstreamProcess, type DownstreamProcess } from '../support/downstream.js';
 
@@ -27,7 +28,7 @@ describe('downstream queueing model', () => {
   });
 
   it('serves more once capacity is raised, and fails more as it queues', () => {
-    const model = createDownstreamModel({ capacity: 10, burst: 1, maxQueueMs: 1000, latencyJitter: 0, overloadErrorRate: 1 }, seededRandom(7));
+    const model = createDownstreamModel({ capacity: 10, burst: 1, maxQueueMs: 1000, latencyJitter: 0, overloadErrorRate: 1 }, mulberry32(7));
     const at100 = () => Array.from({ length: 100 }, () => model.admit(0, 1)).filter((a) => a.kind === 'served');
     const slow = at100();
     assert.equal(slow.length, 11);
