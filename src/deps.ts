@@ -12,6 +12,7 @@ import type { Database } from './db/schema.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { loadScalingReport } from './ops/scaling/scaling-store.js';
+import { oldestWaitingAgeMs } from './ops/snapshot.js';
 import { connectRedis } from './redis/connect.js';
 
 /** Everything a part of Flywheel may use, built once at the entry point and passed down. */
@@ -59,10 +60,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     queueCounts: () => Promise.all(queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
     oldestWaiting: () =>
       Promise.all(
-        queues.all().map(async (queue) => {
-          const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
-          return { queue: queue.name, seconds: oldest ? Math.max(0, Date.now() - oldest.timestamp) / 1000 : 0 };
-        }),
+        queues.all().map(async (queue) => ({ queue: queue.name, seconds: ((await oldestWaitingAgeMs(queue, new Date())) ?? 0) / 1000 })),
       ),
     desiredWorkers: async () => {
       const report = await loadScalingReport(redis, config.redis.prefix);

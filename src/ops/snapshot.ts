@@ -1,4 +1,5 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import { pingRedis } from '../redis/connect.js';
@@ -29,11 +30,16 @@ export interface SystemSnapshot {
   eventLoopLagMs: { p50: number; p99: number; max: number };
 }
 
+/** How long the oldest waiting job of a queue has waited (its time in queue so far), or null when none waits. */
+export async function oldestWaitingAgeMs(queue: Queue, now: Date): Promise<number | null> {
+  const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
+  return oldest ? Math.max(0, now.getTime() - oldest.timestamp) : null;
+}
+
 export async function measureQueue(deps: Deps, name: string, now: Date): Promise<QueueSnapshot> {
   const queue = deps.queues.get(name);
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
-  const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
-  const [metrics, workers] = await Promise.all([queue.getMetrics('completed', 0, 0), queue.getWorkersCount()]);
+  const [oldestAge, metrics, workers] = await Promise.all([oldestWaitingAgeMs(queue, now), queue.getMetrics('completed', 0, 0), queue.getWorkersCount()]);
   const c = (state: string) => counts[state] ?? 0;
   return {
     waiting: c('waiting'),
@@ -43,7 +49,7 @@ export async function measureQueue(deps: Deps, name: string, now: Date): Promise
     failed: c('failed'),
     completed: c('completed'),
     backlog: c('waiting') + c('prioritized') + c('delayed'),
-    oldestWaitingAgeMs: oldest ? Math.max(0, now.getTime() - oldest.timestamp) : null,
+    oldestWaitingAgeMs: oldestAge,
     completedTotal: metrics.meta.count,
     workers,
   };
