@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, sql, type TableMetadata } from 'kysely';
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 
@@ -10,12 +10,38 @@ import { migrations } from '../../migrations/index.js';
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? 'public';
   const migrator = new Migrator({
-    db,
+    db: withSchemaIntrospection(db, schema),
     provider: { getMigrations: async () => migrations },
-    migrationTableSchema: rows[0]?.schema ?? 'public',
+    migrationTableSchema: schema,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
+}
+
+/**
+ * The migrator asks whether its tables exist by listing every table of the
+ * database; Kysely's Postgres query for that checks a privilege on every schema,
+ * which fails ("schema … does not exist") when another schema is dropped meanwhile
+ * (parallel tests drop theirs). The migrator only needs the tables of its own schema.
+ */
+function withSchemaIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    async getTables(): Promise<TableMetadata[]> {
+      const { rows } = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: false, isForeign: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value = Reflect.get(target, property, target);
+      // Kysely keeps its state in private fields: its methods must run on the real instance.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
