@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CampaignStatus, Database } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -116,4 +116,29 @@ export async function markFailed(
     .where('id', 'in', ids)
     .where('status', 'in', ['pending', 'retry'])
     .execute();
+}
+
+/**
+ * A campaign's finished deliveries per time bucket over [from, to): delivered and
+ * given up (dead), and the p95 latency of the delivered requests. Buckets with
+ * nothing finished are absent.
+ */
+export async function deliveryBuckets(db: Db, campaignId: string, range: { from: Date; to: Date; bucketMs: number }) {
+  const at = sql`coalesce(delivered_at, updated_at)`;
+  const rows = await sql<{ t: string; delivered: number; dead: number; p95: number | null }>`
+    select (floor(extract(epoch from ${at}) * 1000 / ${range.bucketMs}) * ${range.bucketMs})::bigint as t,
+           count(*) filter (where status = 'delivered')::int as delivered,
+           count(*) filter (where status = 'dead')::int as dead,
+           percentile_cont(0.95) within group (order by latency_ms) filter (where status = 'delivered') as p95
+    from deliveries
+    where campaign_id = ${campaignId} and status in ('delivered', 'dead') and ${at} >= ${range.from} and ${at} < ${range.to}
+    group by 1 order by 1`.execute(db);
+  return rows.rows.map((r) => ({ t: Number(r.t), delivered: r.delivered, dead: r.dead, p95LatencyMs: r.p95 === null ? null : Number(r.p95) }));
+}
+
+/** Names of the campaigns with these ids (for pages that list events of many campaigns). */
+export async function campaignNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('campaigns').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
