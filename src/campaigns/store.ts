@@ -142,3 +142,36 @@ export async function campaignNames(db: Db, ids: readonly string[]): Promise<Map
   const rows = await db.selectFrom('campaigns').select(['id', 'name']).where('id', 'in', [...ids]).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/**
+ * A campaign's delivery batches (one job each), from its delivery rows: how many
+ * messages, how many delivered or given up, the most attempts any took, and when
+ * the first and last finished. For the trace view; delivery jobs record no runs.
+ */
+export async function batchSummaries(db: Db, campaignId: string, limit = 200) {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select((eb) => [
+      'batch_no',
+      eb.fn.countAll<number>().as('messages'),
+      sql<number>`count(*) filter (where status = 'delivered')`.as('delivered'),
+      sql<number>`count(*) filter (where status = 'dead')`.as('dead'),
+      eb.fn.max('attempts').as('attempts'),
+      sql<Date | null>`min(coalesce(delivered_at, case when status = 'dead' then updated_at end))`.as('first_at'),
+      sql<Date | null>`max(coalesce(delivered_at, case when status = 'dead' then updated_at end))`.as('last_at'),
+    ])
+    .where('campaign_id', '=', campaignId)
+    .groupBy('batch_no')
+    .orderBy('batch_no')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    batchNo: r.batch_no,
+    messages: Number(r.messages),
+    delivered: Number(r.delivered),
+    dead: Number(r.dead),
+    attempts: Number(r.attempts),
+    firstAt: r.first_at ? new Date(r.first_at) : null,
+    lastAt: r.last_at ? new Date(r.last_at) : null,
+  }));
+}

@@ -54,6 +54,8 @@ const NAV: [string, string][] = [
   ['/dashboard/growth', 'Growth'],
   ['/dashboard/beta', 'Beta'],
   ['/dashboard/approvals', 'Approvals'],
+  ['/dashboard/runs', 'Runs'],
+  ['/dashboard/audit', 'Audit'],
   ['/admin/queues', 'Queues'],
 ];
 

@@ -13,7 +13,9 @@ import { latestReport } from '../../beta/feedback-store.js';
 import { renderReportMarkdown, type StoredReport } from '../../beta/report-markdown.js';
 import { growthMetrics } from '../../growth/metrics.js';
 import { campaignCards } from './campaign-cards.js';
+import { campaignFormRoutes } from './campaign-form-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
+import { investigateRoutes } from './investigate-routes.js';
 import { BetaLive } from './beta-page.js';
 import { GrowthLive } from './growth-page.js';
 import { livePage } from './live-page.js';
@@ -34,7 +36,10 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
       ]);
       return livePage(c, 'Overview', <OverviewLive status={status} pending={pending.items} morePending={pending.hasMore} campaigns={campaigns} />);
     })
+    // Before the campaign routes: /dashboard/campaigns/new is not a campaign id.
+    .route('/', campaignFormRoutes(deps, auth))
     .route('/', campaignRoutes(deps, auth))
+    .route('/', investigateRoutes(deps, auth))
     .get('/dashboard/ops', async (c) => {
       const [metrics, scaling, pauses] = await Promise.all([
         opsMetrics(deps, 120),
