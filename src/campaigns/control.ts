@@ -2,8 +2,7 @@ import { type ProposalOutcome, propose } from '../approvals/propose.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { planForCampaign } from '../growth/plan-campaign.js';
-import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
-import { launchParams, runningSetKey } from './launch.js';
+import { launchParams } from './launch.js';
 import { getCampaign, transition } from './store.js';
 
 export class CampaignStateError extends Error {
@@ -11,8 +10,6 @@ export class CampaignStateError extends Error {
     super(message);
   }
 }
-
-const limiter = (deps: Deps) => new FleetLimiter(deps.redis, deps.queues.prefix);
 
 /** Asks the policy to launch a draft: it starts now, waits for approval, or is refused (back to draft). */
 export async function requestLaunch(deps: Deps, id: string, by: { proposer: string; requester: string }, traceId: string): Promise<ProposalOutcome> {
@@ -39,20 +36,19 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
   return outcome;
 }
 
-/** Pauses on every worker at once: the limiter refuses new sends from the next request on. */
+/**
+ * Pauses on every worker at once: Postgres first (the truth, with its audit entry),
+ * then the limiter, which refuses new sends from the next request on.
+ */
 export async function pauseCampaign(deps: Deps, id: string, reason: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  await limiter(deps).pause(campaignKey(id));
   // The state and its audit entry change together: nobody sees a pause without its reason on record.
   const moved = await deps.db.transaction().execute(async (trx) => {
     if (!(await transition(trx, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
     return true;
   });
-  if (!moved) {
-    const campaign = await getCampaign(deps.db, id);
-    if (campaign?.status !== 'paused') await limiter(deps).resume(campaignKey(id));
-  }
+  if (moved) await deps.runtime.pause(id);
   return moved;
 }
 
@@ -65,19 +61,20 @@ export async function resumeCampaign(deps: Deps, id: string, actor: string, trac
     return true;
   });
   if (!moved) return false;
-  await limiter(deps).resume(campaignKey(id));
-  await deps.redis.sadd(runningSetKey(deps), id);
+  await deps.runtime.resume(id);
   return true;
 }
 
 export async function cancelCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  await limiter(deps).pause(campaignKey(id));
   const moved = await deps.db.transaction().execute(async (trx) => {
     if (!(await transition(trx, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
     return true;
   });
-  if (moved) await deps.redis.srem(runningSetKey(deps), id);
+  if (moved) {
+    await deps.runtime.pause(id);
+    await deps.runtime.markStopped(id);
+  }
   return moved;
 }
