@@ -103,7 +103,6 @@ export class CampaignRuntime {
 
   /** The controller's new limits; the operator's cap still bounds them in the limiter. */
   async publish(campaignId: string, limits: ControllerLimits): Promise<void> {
-    if (!(await this.limiter.exists(campaignId))) await this.restore(campaignId);
     await this.limiter.write(campaignId, { concurrency: String(limits.concurrency), rate: String(limits.ratePerSec) });
   }
 
@@ -116,7 +115,6 @@ export class CampaignRuntime {
       .returning('limits_cap')
       .executeTakeFirstOrThrow();
     const cap = row.limits_cap;
-    if (!(await this.limiter.exists(campaignId))) await this.restore(campaignId);
     await this.limiter.write(campaignId, capFields(cap));
     return cap;
   }
@@ -138,14 +136,15 @@ export class CampaignRuntime {
     return { ...(concurrency === undefined ? {} : { concurrency }), ...(ratePerSec === undefined ? {} : { ratePerSec }), ...(batchSize === undefined ? {} : { batchSize }) };
   }
 
+  // Writes below never restore first (no Postgres read, so they are safe inside a caller's
+  // transaction): a hash without `epoch` is rebuilt from Postgres, which already holds the change.
+
   /** Every worker stops taking leases for the campaign from its next request on. */
   async pause(campaignId: string): Promise<void> {
-    if (!(await this.limiter.exists(campaignId))) await this.restore(campaignId);
     await this.limiter.write(campaignId, { paused: '1' });
   }
 
   async resume(campaignId: string): Promise<void> {
-    if (!(await this.limiter.exists(campaignId))) await this.restore(campaignId);
     await this.limiter.write(campaignId, {}, ['paused']);
     await this.markRunning(campaignId);
   }
