@@ -34,7 +34,11 @@ export const configSchema = z.strictObject({
   }),
   auth: section({
     tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
-    adminToken: z.string().default('').describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role'),
+    adminToken: z
+      .string()
+      .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
+      .default('')
+      .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
     sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),
