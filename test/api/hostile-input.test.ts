@@ -6,7 +6,6 @@ import { createCampaign } from '../../src/campaigns/create.js';
 import { campaignInputSchema } from '../../src/campaigns/input.js';
 import { startCampaign } from '../../src/campaigns/launch.js';
 import { getCampaign } from '../../src/campaigns/store.js';
-import { campaignKey, FleetLimiter } from '../../src/ops/limiter/fleet-limiter.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { seedUsers } from '../support/seed-users.js';
@@ -75,7 +74,7 @@ describe('hostile input at the edge', () => {
     await startCampaign(ctx.deps, campaign.id, 'trace-nul', 'olivia', { by: 'policy' });
     await refused(await post(`/api/v1/campaigns/${campaign.id}/pause`, '{"reason":"x\\u0000y"}'), 'json.reason');
     assert.equal((await getCampaign(ctx.deps.db, campaign.id))?.status, 'running');
-    assert.equal((await new FleetLimiter(ctx.deps.redis, ctx.deps.queues.prefix).getLimits(campaignKey(campaign.id))).paused, false);
+    assert.equal((await ctx.deps.runtime.limits(campaign.id)).paused, false);
   });
 
   it('a bad Telegram webhook body with the right secret is a 400; the wrong secret a 401', async () => {

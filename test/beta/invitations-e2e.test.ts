@@ -170,7 +170,7 @@ describe('beta invitations end to end', () => {
     }
     assert.equal(await statusOf(tenantId), 'accepted');
     const audit = await call('GET', `/api/v1/audit?trace=${traceId}`, undefined, TOKENS.viewer);
-    assert.equal(audit.body.items.filter((e: { action: string }) => e.action === 'beta.declined' && e.subjectId === tenantId).length, 0);
+    assert.equal(audit.body.items.filter((e: { action: string; subjectId: string }) => e.action === 'beta.declined' && e.subjectId === tenantId).length, 0);
   });
 
   it('declines through the confirmation form', async () => {
