@@ -19,6 +19,7 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(3000).describe('HTTP port of web and npm start; 0: any free port'),
     host: z.string().default('0.0.0.0').describe('interface the HTTP server binds'),
     bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
+    jsonMaxDepth: z.number().int().min(1).max(1000).default(32).describe('deepest nesting of arrays and objects a JSON request body may have'),
     publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
   }),
   database: section({
@@ -33,7 +34,11 @@ export const configSchema = z.strictObject({
   }),
   auth: section({
     tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
-    adminToken: z.string().default('').describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role'),
+    adminToken: z
+      .string()
+      .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
+      .default('')
+      .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
     sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),

@@ -235,7 +235,7 @@ export interface ExperimentsTable {
   attribution_window_sec: number;
   control_arm: string;
   arms: JSONColumnType<ExperimentArmRow[]>;
-  allocation: JSONColumnType<{ slots: number; segments: { arm: string; start: number; end: number }[] }>;
+  allocation: JSONColumnType<{ slots: number; hash: 'growthbook-v2' | 'sha256'; segments: { arm: string; start: number; end: number }[] }>;
   allocation_mode: 'fixed' | 'thompson';
   allocation_version: ColumnType<number, number | undefined, number>;
   control_floor: number;

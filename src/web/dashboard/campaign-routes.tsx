@@ -12,8 +12,7 @@ import { type CampaignRow, deliveryBuckets, getCampaign } from '../../campaigns/
 import type { Deps } from '../../deps.js';
 import { planForCampaign } from '../../growth/plan-campaign.js';
 import { experimentOfCampaign } from '../../growth/store.js';
-import { loadCap, loadControl } from '../../ops/control-state.js';
-import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
+import type { CampaignControl } from '../../ops/control-state.js';
 import { campaignSnapshots } from '../../ops/store.js';
 import { formCsrfToken, verifyFormCsrf } from '../form-csrf.js';
 import { RANGES, rangeOf } from '../line-chart.js';
@@ -36,12 +35,11 @@ async function campaignDetail(deps: Deps, row: CampaignRow, rangeKey: string) {
   const range = RANGES[rangeKey]!;
   const to = row.finished_at ? Math.min(now, new Date(row.finished_at).getTime() + range.bucketMs) : now;
   const from = to - range.ms;
-  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
   const [progress, limits, control, cap, buckets, snapshots, events, experiment] = await Promise.all([
     campaignProgress(deps.db, row.id, deps.clock.now(), row),
-    limiter.getLimits(campaignKey(row.id)),
-    loadControl(deps.redis, deps.queues.prefix, row.id),
-    loadCap(deps.redis, deps.queues.prefix, row.id),
+    deps.runtime.limits(row.id),
+    deps.runtime.loadControl<CampaignControl>(row.id),
+    deps.runtime.cap(row.id),
     deliveryBuckets(deps.db, row.id, { from: new Date(from), to: new Date(to), bucketMs: range.bucketMs }),
     campaignSnapshots(deps.db, row.id, new Date(from), new Date(to)),
     auditEntries(deps.db, { subjectId: row.id, limit: 50, offset: 0 }),

@@ -5,7 +5,7 @@ import { approvalList } from '../../approvals/read.js';
 import { auditEntries } from '../../audit/store.js';
 import { campaignNames } from '../../campaigns/store.js';
 import type { Deps } from '../../deps.js';
-import { loadControl } from '../../ops/control-state.js';
+import type { CampaignControl } from '../../ops/control-state.js';
 import { opsMetrics } from '../../ops/ops-metrics.js';
 import { systemStatus } from '../../status/status.js';
 import { candidatesView } from '../../beta/program-status.js';
@@ -51,7 +51,7 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
         rows.map((e) => ({ at: new Date(e.at).toISOString(), action: e.action, actor: e.actor, traceId: e.trace_id, subjectId: e.subject_id, subjectName: names.get(e.subject_id) ?? null, data: e.data }));
       const controlReasons: Record<string, string> = {};
       for (const id of Object.keys(metrics.current?.campaigns ?? {})) {
-        const reason = (await loadControl(deps.redis, deps.queues.prefix, id))?.lastDecision?.reason;
+        const reason = (await deps.runtime.loadControl<CampaignControl>(id))?.lastDecision?.reason;
         if (reason) controlReasons[id] = reason;
       }
       return livePage(c, 'Ops', <OpsLive metrics={metrics} scalingEvents={events(scaling)} pauseEvents={events(pauses)} scaling={deps.config.ops.scaling} controlReasons={controlReasons} />);
