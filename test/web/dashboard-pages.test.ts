@@ -76,7 +76,7 @@ describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
     assert.match(detail.html, /href="\/dashboard\/campaigns\/[0-9a-f-]+\?range=24h"/);
     assert.match(detail.html, /<title>[0-9:]+ · delivered\/s: [0-9.]+ \/s<\/title>/, 'hover values on the points');
     assert.match(detail.html, /href="\/dashboard\/traces\/[^"]+" data-testid="trace-link"/);
-    assert.match(detail.html, /over the last \d+ s/, 'the rate says what span it was measured over');
+    assert.match(detail.html, /over the last \d+ (s|min)/, 'the rate says what span it was measured over');
     assert.equal((await page(`/dashboard/campaigns/${id}?range=1h`)).status, 200);
     assert.doesNotMatch(detail.html, /data-action=/, 'a viewer sees no controls, and a finished campaign has none');
   });
