@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { openQueues, type Queues } from '../queues/queues.js';
 import { type ActionHandler, ActionRegistry } from './actions/registry.js';
@@ -13,7 +12,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { loadScalingReport } from './ops/scaling/scaling-store.js';
 import { oldestWaitingAgeMs } from './ops/snapshot.js';
-import { connectRedis } from './redis/connect.js';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis/connect.js';
 
 /** Everything a part of Flywheel may use, built once at the entry point and passed down. */
 export interface Deps {
@@ -22,8 +21,10 @@ export interface Deps {
   dbKind: 'postgres' | 'pglite';
   /** The Redis actually in use (config.redis.url, or a locally started redis-server). */
   redisUrl: string;
-  /** Producer connection: fails fast, for requests and enqueues. */
-  redis: Redis;
+  /** redisUrl with config.redis.cluster: what connectRedis needs to open more connections. */
+  redisTarget: RedisTarget;
+  /** Producer connection (a single node or a Cluster): fails fast, for requests and enqueues. */
+  redis: RedisClient;
   queues: Queues;
   logger: Logger;
   clock: Clock;
@@ -52,7 +53,8 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
   const database = await openDatabase({ ...config.database, schema: options.dbSchema });
   if (options.migrate ?? true) await migrateToLatest(database.db);
   const redisUrl = options.redisUrl ?? config.redis.url;
-  const redis = await connectRedis(redisUrl, 'producer', (error) =>
+  const redisTarget: RedisTarget = { url: redisUrl, cluster: config.redis.cluster };
+  const redis = await connectRedis(redisTarget, 'producer', (error) =>
     logger.error({ err: error }, 'redis connection error'),
   );
   const queues = openQueues(redis, config.redis.prefix, (error) => logger.error({ err: error }, 'queue error'));
@@ -73,6 +75,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     db: database.db,
     dbKind: database.kind,
     redisUrl,
+    redisTarget,
     redis,
     queues,
     logger,

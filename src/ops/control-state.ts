@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis/connect.js';
 import type { AutopauseState } from './autopause/evaluate-autopause.js';
 import type { ControlDecision } from './controller/controller-policy.js';
 

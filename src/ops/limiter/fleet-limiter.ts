@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../redis/connect.js';
 import { ACQUIRE, EXTEND, IN_FLIGHT, RELEASE } from './scripts.js';
 
 export interface Limits {
