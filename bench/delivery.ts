@@ -406,7 +406,7 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
     const campaign = await createBenchCampaign(s.ctx, ds, mode, `throughput-${mode}`);
     note(`(a) ${mode}: launching ${campaign.id}`);
     const t0 = Date.now();
-    await startCampaign(s.ctx.deps, campaign.id, `bench-a-${mode}`, 'bench');
+    await startCampaign(s.ctx.deps, campaign.id, `bench-a-${mode}`, 'bench', { by: 'policy' });
     const t1 = Date.now();
     const deadline = t0 + 180_000;
     let row = await getCampaign(s.ctx.deps.db, campaign.id);
@@ -506,7 +506,7 @@ async function closedLoop(ds: Downstream, policy: 'adaptive' | 'aimd' | 'fixed')
     const limiter = new FleetLimiter(s.ctx.deps.redis, s.ctx.deps.queues.prefix);
     note(`(b/c) ${policy}: launching ${campaign.id}`);
     const t0 = Date.now();
-    await startCampaign(s.ctx.deps, campaign.id, `bench-loop-${policy}`, 'bench');
+    await startCampaign(s.ctx.deps, campaign.id, `bench-loop-${policy}`, 'bench', { by: 'policy' });
     const limits: { at: number; concurrency?: number; ratePerSec?: number }[] = [];
     const limitTimer = setInterval(() => {
       limiter.getLimits(campaignKey(campaign.id)).then(

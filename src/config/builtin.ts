@@ -11,6 +11,7 @@ database:
 redis:
   url: \${REDIS_URL:-redis://127.0.0.1:6379}
   cluster: \${REDIS_CLUSTER:-false}
+  prefix: \${REDIS_PREFIX:-flywheel}
 auth:
   adminToken: \${FLYWHEEL_ADMIN_TOKEN:-}
   sessionSecret: \${FLYWHEEL_SESSION_SECRET:-}
