@@ -4,8 +4,7 @@ import { appendAudit } from '../audit/store.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planForCampaign } from '../growth/plan-campaign.js';
-import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
-import { launchParams, runningSetKey } from './launch.js';
+import { launchParams } from './launch.js';
 import { getCampaign, transition } from './store.js';
 
 export class CampaignStateError extends Error {
@@ -14,7 +13,6 @@ export class CampaignStateError extends Error {
   }
 }
 
-const limiter = (deps: Deps) => new FleetLimiter(deps.redis, deps.queues.prefix);
 
 /** Asks the policy to launch a draft: it starts now, waits for approval, or is refused (back to draft). */
 export async function requestLaunch(deps: Deps, id: string, by: { proposer: string; requester: string }, traceId: string): Promise<ProposalOutcome> {
@@ -52,7 +50,7 @@ export async function pauseCampaign(deps: Deps, id: string, reason: string, acto
   return committedThenCompensated(deps, id, 'paused', async (trx) => {
     if (!(await transition(trx, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
-    await limiter(deps).pause(campaignKey(id));
+    await deps.runtime.pause(id);
     return true;
   });
 }
@@ -63,7 +61,7 @@ async function committedThenCompensated(deps: Deps, id: string, kept: 'paused' |
     return await deps.db.transaction().execute(change);
   } catch (error) {
     const campaign = await getCampaign(deps.db, id).catch(() => undefined);
-    if (campaign && campaign.status !== kept && campaign.status !== 'paused') await limiter(deps).resume(campaignKey(id)).catch(() => {});
+    if (campaign && campaign.status !== kept && campaign.status !== 'paused') await deps.runtime.resume(id).catch(() => {});
     throw error;
   }
 }
@@ -77,8 +75,7 @@ export async function resumeCampaign(deps: Deps, id: string, actor: string, trac
     return true;
   });
   if (!moved) return false;
-  await limiter(deps).resume(campaignKey(id));
-  await deps.redis.sadd(runningSetKey(deps), id);
+  await deps.runtime.resume(id);
   return true;
 }
 
@@ -87,9 +84,9 @@ export async function cancelCampaign(deps: Deps, id: string, actor: string, trac
   const moved = await committedThenCompensated(deps, id, 'cancelled', async (trx) => {
     if (!(await transition(trx, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
-    await limiter(deps).pause(campaignKey(id));
+    await deps.runtime.pause(id);
     return true;
   });
-  if (moved) await deps.redis.srem(runningSetKey(deps), id);
+  if (moved) await deps.runtime.markStopped(id);
   return moved;
 }

@@ -9,9 +9,6 @@ import { assignExperimentArms } from '../growth/materialise.js';
 import { experimentOfCampaign } from '../growth/store.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
-import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
-import { loadCap } from '../ops/control-state.js';
-import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
 /**
@@ -37,8 +34,6 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
 
 /** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
 const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
-
-export const runningSetKey = (deps: Deps) => `${deps.queues.prefix}:campaigns:running`;
 
 /**
  * What allows a start. A campaign waiting for approval starts only under the approved
@@ -117,8 +112,8 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
     return count;
   });
   if (recipients === null) return { status: (await getCampaign(deps.db, campaignId))!.status };
-  await deps.redis.sadd(runningSetKey(deps), campaignId);
-  if (deps.config.ops.enabled) await startSlow(deps, campaignId);
+  // Slow start at the initial limit under the operator's cap, until the Ops controller's first step.
+  await deps.runtime.start(campaignId);
   await enqueueOutstanding(deps, campaignId, traceId);
   return { status: 'running', recipients };
 }
@@ -151,11 +146,4 @@ export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId
     added += missing.length;
   }
   return added;
-}
-
-/** Until the Ops controller's first step, a campaign starts at the controller's initial limit (slow start). */
-async function startSlow(deps: Deps, campaignId: string) {
-  const cap = await loadCap(deps.redis, deps.queues.prefix, campaignId);
-  const limit = Math.min(DEFAULT_ADAPTIVE_OPTIONS.initialLimit, cap.concurrency ?? Infinity);
-  await new FleetLimiter(deps.redis, deps.queues.prefix).setLimits(campaignKey(campaignId), { concurrency: limit, ratePerSec: cap.ratePerSec, batchSize: cap.batchSize });
 }

@@ -1,7 +1,8 @@
 import { registerSchedulers } from '../../queues/schedulers.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { buildDeps, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { buildDeps } from './compose.js';
 import { createLogger, type Logger } from '../logger.js';
 import { evictionPolicy } from '../redis/connect.js';
 import { ensureRedis, RedisUnavailableError } from '../redis/local-server.js';
