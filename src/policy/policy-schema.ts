@@ -5,8 +5,10 @@ import { ACTION_KINDS, AGENTS } from './action-kinds.js';
 import { DEFAULT_POLICY, type KindPolicy } from './policy-config.js';
 
 // Not imported from the config schema, which embeds this one (a value import would be circular).
+// `agent` is left out: an agent token may never decide.
 const ROLE_VALUES = ['admin', 'operator', 'approver', 'viewer'] as const;
-const sameAsConfig: [(typeof ROLE_VALUES)[number], Role] extends [Role, (typeof ROLE_VALUES)[number]] ? true : never = true;
+type DecidingRole = Exclude<Role, 'agent'>;
+const sameAsConfig: [(typeof ROLE_VALUES)[number], DecidingRole] extends [DecidingRole, (typeof ROLE_VALUES)[number]] ? true : never = true;
 void sameAsConfig;
 
 const priority = z.enum(PRIORITIES);
@@ -40,7 +42,7 @@ function builtinKindSchema(defaults: KindPolicy) {
     .strictObject({
       enabled: z.boolean().default(defaults.enabled ?? true),
       proposers: proposers.default(copy(defaults.proposers)),
-      approverRoles: approverRoles.default(copy(defaults.approverRoles)),
+      approverRoles: approverRoles.default(copy(defaults.approverRoles as DecidingRole[])),
       guardrails: z.array(guardrailSchema).default(copy(defaults.guardrails)),
       alwaysApprove: z.boolean().default(defaults.alwaysApprove ?? false),
       priority: priorityRuleSchema.default(copy(defaults.priority)),
