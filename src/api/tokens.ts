@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ROLES, type Config, type Role } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { PERSON_ROLES, type Role } from '../vocabulary/roles.js';
 
 export interface TokenEntry {
   name: string;
@@ -16,7 +17,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
 /** Tokens from config plus FLYWHEEL_ADMIN_TOKEN (named "admin", every role). Only digests are kept. */
 export function tokenTable(auth: Config['auth']): TokenEntry[] {
   const entries: TokenEntry[] = auth.tokens.map((t) => ({ name: t.name, id: t.id ?? t.name, person: t.person ?? t.name, roles: t.roles, digest: digest(t.token) }));
-  if (auth.adminToken) entries.push({ name: 'admin', id: 'admin', person: 'admin', roles: ROLES.filter((r) => r !== 'agent'), digest: digest(auth.adminToken) });
+  if (auth.adminToken) entries.push({ name: 'admin', id: 'admin', person: 'admin', roles: [...PERSON_ROLES], digest: digest(auth.adminToken) });
   return entries;
 }
 

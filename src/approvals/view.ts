@@ -1,4 +1,4 @@
-import type { Priority } from './priority.js';
+import type { Priority } from '../vocabulary/priorities.js';
 import type { decisionsOf, RequestRow } from './store.js';
 import { requiresDualChannel } from './timeouts.js';
 

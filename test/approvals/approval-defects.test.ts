@@ -19,7 +19,7 @@ const TARA = { id: 501, is_bot: false, first_name: 'Tara' };
 const OLLY = { id: 502, is_bot: false, first_name: 'Olly' };
 const ALICE_T = { id: 503, is_bot: false, first_name: 'Alice' };
 const STRANGER = { id: 999, is_bot: false, first_name: 'Mallory' };
-const ALICE_CI = 'alice-ci-token-0123456789abcdef';
+const ALICE_CI: string = 'alice-ci-token-0123456789abcdef';
 
 describe('approvals flow defects', () => {
   let ctx: TestContext;
@@ -50,7 +50,7 @@ describe('approvals flow defects', () => {
     assert.equal(res.status, 201, await res.clone().text());
     return ((await res.json()) as { id: string }).id;
   };
-  const launch = async (id: string, token = TOKENS.operator) => {
+  const launch = async (id: string, token: string = TOKENS.operator) => {
     const res = await call('POST', `/api/v1/campaigns/${id}/launch`, token);
     assert.equal(res.status, 200, await res.clone().text());
     return (await res.json()) as { outcome: string; request?: { id: string; status: string } };
