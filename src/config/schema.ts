@@ -25,6 +25,7 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(3000).describe('HTTP port of web and npm start; 0: any free port'),
     host: z.string().default('0.0.0.0').describe('interface the HTTP server binds'),
     bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
+    jsonMaxDepth: z.number().int().min(1).max(1000).default(32).describe('deepest nesting of arrays and objects a JSON request body may have'),
     publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
   }),
   database: section({
