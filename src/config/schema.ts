@@ -98,6 +98,10 @@ export const configSchema = z.strictObject({
   }),
   campaigns: section({
     reconcileEverySec: seconds.default(60).describe('how often outstanding deliveries are checked against Redis'),
+    connectionsPerDownstream: z.number().int().min(1).max(4096).default(128).describe('keep-alive HTTP connections each process keeps per downstream origin'),
+    sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
+    materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
+    resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
   }),
   growth: section({
     enabled: z.boolean().default(true).describe('false: the Growth analysis is not scheduled'),
