@@ -1,6 +1,6 @@
 import type { ApprovalDetail } from '../approvals/view.js';
 import { ApprovalsFrame, Badge, Channels } from './approval-parts.js';
-import { timeLeft, when } from './format.js';
+import { timeLeft, traceHref, when } from './format.js';
 
 export interface DetailProps {
   user: string;
@@ -65,7 +65,9 @@ export function DetailPage(props: DetailProps) {
           </dd>
           <dt>Trace id</dt>
           <dd>
-            <code>{a.traceId}</code>
+            <a href={traceHref(a.traceId)} data-testid="trace-link">
+              <code>{a.traceId}</code>
+            </a>
           </dd>
           <dt>Created</dt>
           <dd>{when(a.createdAt)}</dd>
@@ -81,6 +83,14 @@ export function DetailPage(props: DetailProps) {
             <>
               <dt>Resolution</dt>
               <dd>{a.resolution}</dd>
+            </>
+          ) : null}
+          {a.useRefused ? (
+            <>
+              <dt>Not applied</dt>
+              <dd data-testid="use-refused" class="error">
+                {a.useRefused === 'payload_changed' ? 'the parameters changed after approval; it must be proposed again' : a.useRefused}
+              </dd>
             </>
           ) : null}
           {a.usedAt ? (
