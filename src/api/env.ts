@@ -5,6 +5,8 @@ export interface Principal {
   name: string;
   roles: readonly Role[];
   via: 'bearer' | 'session';
+  /** The dashboard session's id (the cookie's value), when `via` is `session`. */
+  sessionId?: string;
 }
 
 export interface AppEnv {

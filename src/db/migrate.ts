@@ -15,6 +15,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     db: withSchemaIntrospection(db, schema),
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: schema,
+    // Migrations are named for the issue that adds them (0010_…, 0012_…), and issues land in any order.
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

@@ -61,7 +61,7 @@ async function campaignOr404(deps: Deps, id: string) {
 /** Overview, campaigns, Ops, Growth and Beta pages of the console dashboard (approvals have their own). */
 export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
   const control = async (c: Context<AppEnv>, act: (id: string, actor: string) => Promise<unknown>) => {
-    if (!verifyFormCsrf(c, auth.sessionSecret, (await c.req.parseBody()).csrf)) {
+    if (!verifyFormCsrf(c, (await c.req.parseBody()).csrf)) {
       throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
     }
     const campaign = await campaignOr404(deps, c.req.param('id') ?? '');
@@ -94,7 +94,7 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
           charts={campaignSeries(samples, bucketFor(samples))}
           events={events.map((e) => ({ at: new Date(e.at).toISOString(), action: e.action, actor: e.actor, data: e.data }))}
           canControl={hasRole(c.var.principal.roles, ['operator'])}
-          csrf={formCsrfToken(c, auth.sessionSecret)}
+          csrf={formCsrfToken(c)}
         />
       );
       return livePage(c, view.name, live, <CampaignFacts campaign={view} />);
