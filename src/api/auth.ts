@@ -35,7 +35,7 @@ export const authenticate = (options: AuthOptions) =>
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const entry = match?.[1] ? findToken(options.tokens, match[1]) : undefined;
         if (!entry) throw unauthorized('invalid bearer token');
-        c.set('principal', { name: entry.name, roles: entry.roles, via: 'bearer' });
+        c.set('principal', { name: entry.name, tokenId: entry.id, person: entry.person, roles: entry.roles, via: 'bearer' });
         return next();
       }
       const sessionId = getCookie(c, SESSION_COOKIE);
@@ -48,7 +48,7 @@ export const authenticate = (options: AuthOptions) =>
         }
         throw unauthorized('authentication required: send Authorization: Bearer <token>');
       }
-      c.set('principal', { name: entry.name, roles: entry.roles, via: 'session', sessionId });
+      c.set('principal', { name: entry.name, tokenId: entry.id, person: entry.person, roles: entry.roles, via: 'session', sessionId });
       return next();
     }),
     { [AUTHENTICATES]: true },

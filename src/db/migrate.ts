@@ -15,7 +15,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     db: withSchemaIntrospection(db, schema),
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: schema,
-    // Migrations are named for the issue that adds them (0010_…, 0012_…), and issues land in any order.
+    // Migrations are numbered by issue (WORKFLOW.md) and land in any order: 0011 may arrive after 0012 ran.
     allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
