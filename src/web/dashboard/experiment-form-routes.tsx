@@ -45,7 +45,7 @@ export function experimentFormRoutes(deps: Deps, auth: AuthOptions) {
           Each recipient gets one arm (and its reward) when the campaign launches; conversions are goal events within the attribution window. Results appear on the{' '}
           <a href="/dashboard/growth">Growth page</a>.
         </p>
-        <ExperimentForm campaignId={campaign.id} values={f} errors={errors} csrf={formCsrfToken(c, auth.sessionSecret)} needs={<ExperimentNeeds needs={await needs(campaign, f)} />} />
+        <ExperimentForm campaignId={campaign.id} values={f} errors={errors} csrf={formCsrfToken(c)} needs={<ExperimentNeeds needs={await needs(campaign, f)} />} />
       </Layout>,
     );
   const draft = async (c: Context<AppEnv>) => {
@@ -59,7 +59,7 @@ export function experimentFormRoutes(deps: Deps, auth: AuthOptions) {
     .post('/dashboard/campaigns/:id/experiment/new', requireRole('operator'), async (c) => {
       const campaign = await draft(c);
       const f = await formFields(c);
-      if (!verifyFormCsrf(c, auth.sessionSecret, f.csrf)) {
+      if (!verifyFormCsrf(c, f.csrf)) {
         throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
       }
       const parsed = parseExperimentForm(f);
