@@ -35,8 +35,6 @@ import { campaignInputSchema } from '../src/campaigns/input.js';
 import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
 import type { DownstreamStatsSnapshot, TimeBucket } from './downstream/downstream-stats.js';
-import { campaignKey, FleetLimiter } from '../src/ops/limiter/fleet-limiter.js';
-import { readSamples } from '../src/ops/samples.js';
 import { createTestContext, type TestContext } from '../test/support/deps.js';
 import { seedUsers } from '../test/support/seed-users.js';
 
@@ -406,7 +404,7 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
     const campaign = await createBenchCampaign(s.ctx, ds, mode, `throughput-${mode}`);
     note(`(a) ${mode}: launching ${campaign.id}`);
     const t0 = Date.now();
-    await startCampaign(s.ctx.deps, campaign.id, `bench-a-${mode}`, 'bench');
+    await startCampaign(s.ctx.deps, campaign.id, `bench-a-${mode}`, 'bench', { by: 'policy' });
     const t1 = Date.now();
     const deadline = t0 + 180_000;
     let row = await getCampaign(s.ctx.deps.db, campaign.id);
@@ -503,13 +501,12 @@ async function closedLoop(ds: Downstream, policy: 'adaptive' | 'aimd' | 'fixed')
     await ds.reset();
     s.worker = await startWorkerProcess(s.ctx, s.dir);
     const campaign = await createBenchCampaign(s.ctx, ds, 'single', `loop-${policy}`);
-    const limiter = new FleetLimiter(s.ctx.deps.redis, s.ctx.deps.queues.prefix);
     note(`(b/c) ${policy}: launching ${campaign.id}`);
     const t0 = Date.now();
-    await startCampaign(s.ctx.deps, campaign.id, `bench-loop-${policy}`, 'bench');
+    await startCampaign(s.ctx.deps, campaign.id, `bench-loop-${policy}`, 'bench', { by: 'policy' });
     const limits: { at: number; concurrency?: number; ratePerSec?: number }[] = [];
     const limitTimer = setInterval(() => {
-      limiter.getLimits(campaignKey(campaign.id)).then(
+      s.ctx.deps.runtime.limits(campaign.id).then(
         (l) => limits.push({ at: Date.now(), concurrency: l.concurrency, ratePerSec: l.ratePerSec }),
         () => {},
       );
@@ -540,7 +537,7 @@ async function closedLoop(ds: Downstream, policy: 'adaptive' | 'aimd' | 'fixed')
       .execute();
     const delivered = rows.map((r) => ({ at: new Date(r.delivered_at!).getTime(), latency: Number(r.latency_ms) }));
     const inWindow = (from: number, to: number) => delivered.filter((d) => d.at >= from && d.at < to);
-    const samples = await readSamples(s.ctx.deps.redis, s.ctx.deps.queues.prefix, campaign.id, t0);
+    const samples = await s.ctx.deps.runtime.readSamples(campaign.id, t0);
     const samplesIn = (from: number, to: number) => samples.filter((x) => x.at >= from && x.at < to);
 
     const steadyRows = inWindow(steadyFrom, dropAt);

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { diagnosticsQueue } from '../queues/diagnostics.js';
 import { parseConfig } from '../src/config/load.js';
-import { buildDeps } from '../src/deps.js';
+import { buildDeps } from '../src/entry/compose.js';
 import { createLogger } from '../src/logger.js';
 import { connectRedis } from '../src/redis/connect.js';
 import { startWorkers } from '../workers/start.js';

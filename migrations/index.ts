@@ -6,6 +6,7 @@ import * as m0004 from './0004_campaign_limits.js';
 import * as m0005 from './0005_events.js';
 import * as m0006 from './0006_beta.js';
 import * as m0007 from './0007_growth.js';
+import * as m0012 from './0012_experiment_hash.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_events': m0005,
   '0006_beta': m0006,
   '0007_growth': m0007,
+  '0012_experiment_hash': m0012,
 };

@@ -1,21 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { openQueues, type Queues } from '../queues/queues.js';
-import { type ActionHandler, ActionRegistry } from './actions/registry.js';
-import { DOMAIN_ACTIONS } from './actions/domain-actions.js';
+import type { Queues } from '../queues/queues.js';
+import type { ActionRegistry } from './actions/registry.js';
+import type { CampaignRuntime } from './campaign-runtime/runtime.js';
 import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
 import type { Config } from './config/schema.js';
-import { openDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
 import type { Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics/registry.js';
-import { loadScalingReport } from './ops/scaling/scaling-store.js';
-import { oldestWaitingAgeMs } from './ops/snapshot.js';
-import { connectRedis } from './redis/connect.js';
+import type { Metrics } from './metrics/registry.js';
 
-/** Everything a part of Flywheel may use, built once at the entry point and passed down. */
+/**
+ * Everything a part of Flywheel may use, built once by the composition root
+ * (src/entry/compose.ts) and passed down. This module only declares: it imports
+ * no domain, so every domain can depend on it.
+ */
 export interface Deps {
   config: Readonly<Config>;
   db: Kysely<Database>;
@@ -30,62 +28,28 @@ export interface Deps {
   metrics: Metrics;
   /** How each kind of action is applied once the policy or a human allows it. */
   actions: ActionRegistry;
+  /** The one owner of running campaigns' runtime state (limits, leases, samples, control state). */
+  runtime: CampaignRuntime;
   /** Closes queues, Redis and Postgres, in that order. Idempotent. */
   close(): Promise<void>;
 }
 
-export interface DepsOptions {
-  config: Readonly<Config>;
-  logger: Logger;
-  clock?: Clock;
-  /** Overrides config.redis.url (a locally started redis-server). */
-  redisUrl?: string;
-  /** Postgres schema for search_path (tests). */
-  dbSchema?: string;
-  migrate?: boolean;
-  /** Action handlers that replace or add to the domains' own (tests stand in for a domain). */
-  extraActions?: ActionHandler[];
+export interface ActionContext {
+  traceId: string;
+  /** The approval this application uses, or null when the policy let it apply directly. */
+  approvalId: string | null;
+  actor: string;
 }
 
-export async function buildDeps(options: DepsOptions): Promise<Deps> {
-  const { config, logger } = options;
-  const database = await openDatabase({ ...config.database, schema: options.dbSchema });
-  if (options.migrate ?? true) await migrateToLatest(database.db);
-  const redisUrl = options.redisUrl ?? config.redis.url;
-  const redis = await connectRedis(redisUrl, 'producer', (error) =>
-    logger.error({ err: error }, 'redis connection error'),
-  );
-  const queues = openQueues(redis, config.redis.prefix, (error) => logger.error({ err: error }, 'queue error'));
-  const metrics = createMetrics({
-    queueCounts: () => Promise.all(queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
-    oldestWaiting: () =>
-      Promise.all(
-        queues.all().map(async (queue) => ({ queue: queue.name, seconds: ((await oldestWaitingAgeMs(queue, new Date())) ?? 0) / 1000 })),
-      ),
-    desiredWorkers: async () => {
-      const report = await loadScalingReport(redis, config.redis.prefix);
-      return Object.entries(report?.processes ?? {}).map(([process, entry]) => ({ process, desired: entry.desiredWorkers, current: entry.currentWorkers }));
-    },
-  });
-  let closing: Promise<void> | undefined;
-  return {
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    redisUrl,
-    redis,
-    queues,
-    logger,
-    clock: options.clock ?? systemClock,
-    metrics,
-    actions: (options.extraActions ?? []).reduce((registry, handler) => registry.override(handler), new ActionRegistry(DOMAIN_ACTIONS)),
-    close() {
-      closing ??= (async () => {
-        await queues.close();
-        await redis.quit().catch(() => redis.disconnect());
-        await database.close();
-      })();
-      return closing;
-    },
-  };
+/**
+ * How a domain applies one kind of action. `currentParams` reads the action's
+ * parameters as they are now (e.g. a campaign row), so an approval is checked
+ * against what would really be applied, not against a stale copy.
+ */
+export interface ActionHandler {
+  kind: string;
+  currentParams?(deps: Deps, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
+  apply(deps: Deps, params: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>>;
+  /** Told when a request for this action was rejected, expired or cancelled. */
+  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: 'rejected' | 'expired' | 'cancelled', context: ActionContext): Promise<void>;
 }

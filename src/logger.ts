@@ -1,9 +1,14 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
-/** Structured JSON logs. Credentials are redacted wherever they appear in a logged object. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Structured logs: JSON lines for log shippers, or pino-pretty's readable lines
+ * when written to a terminal (stdout is a TTY and no destination is given).
+ * Credentials are redacted wherever they appear in a logged object.
+ */
+export function createLogger(level: string, destination: DestinationStream | undefined = terminalDestination(process.stdout)): Logger {
   return pino(
     {
       level,
@@ -15,4 +20,15 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+/** pino-pretty on a terminal, written synchronously so nothing is lost at exit; undefined (pino's JSON on stdout) otherwise. */
+export function terminalDestination(stdout: NodeJS.WriteStream | { isTTY?: boolean }): DestinationStream | undefined {
+  if (!stdout.isTTY) return undefined;
+  return prettyDestination(1, Boolean((stdout as NodeJS.WriteStream).hasColors?.()));
+}
+
+/** Readable log lines: time, level, message, then the fields. */
+export function prettyDestination(destination: number | NodeJS.WritableStream, colorize: boolean): DestinationStream {
+  return pretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

@@ -1,5 +1,6 @@
+import { UnrecoverableError } from 'bullmq';
 import { campaignsQueue } from '../queues/campaigns.js';
-import { startCampaign } from '../src/campaigns/launch.js';
+import { StartRefusedError, startCampaign } from '../src/campaigns/launch.js';
 import { reconcile } from '../src/campaigns/reconcile.js';
 import { defineWorker } from './define.js';
 
@@ -7,8 +8,14 @@ export const campaignsWorker = defineWorker({
   queue: campaignsQueue,
   async process({ job, data, deps, traceId }) {
     if (job.name === 'start') {
-      if (!data.campaignId) throw new Error('start needs a campaignId');
-      return startCampaign(deps, data.campaignId, traceId, 'schedule');
+      if (!data.campaignId) throw new UnrecoverableError('start needs a campaignId');
+      try {
+        return await startCampaign(deps, data.campaignId, traceId, 'schedule', { by: 'schedule' });
+      } catch (error) {
+        // Retrying cannot turn a refusal into a permission.
+        if (error instanceof StartRefusedError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
     }
     return reconcile(deps, traceId);
   },

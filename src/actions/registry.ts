@@ -1,24 +1,6 @@
-import type { Deps } from '../deps.js';
+import type { ActionHandler } from '../deps.js';
 
-export interface ActionContext {
-  traceId: string;
-  /** The approval this application uses, or null when the policy let it apply directly. */
-  approvalId: string | null;
-  actor: string;
-}
-
-/**
- * How a domain applies one kind of action. `currentParams` reads the action's
- * parameters as they are now (e.g. a campaign row), so an approval is checked
- * against what would really be applied, not against a stale copy.
- */
-export interface ActionHandler {
-  kind: string;
-  currentParams?(deps: Deps, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
-  apply(deps: Deps, params: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>>;
-  /** Told when a request for this action was rejected, expired or cancelled. */
-  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: 'rejected' | 'expired' | 'cancelled', context: ActionContext): Promise<void>;
-}
+export type { ActionContext, ActionHandler } from '../deps.js';
 
 export class ActionRegistry {
   private readonly handlers = new Map<string, ActionHandler>();

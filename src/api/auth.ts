@@ -1,7 +1,7 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Clock } from '../clock.js';
-import type { Role } from '../config/schema.js';
+import type { Role } from '../vocabulary/roles.js';
 import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
 import { SESSION_COOKIE, verifySession } from './session.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../config/schema.js';
+import type { Role } from '../vocabulary/roles.js';
 import type { Logger } from '../logger.js';
 
 export interface Principal {

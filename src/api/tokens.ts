@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ROLES, type Config, type Role } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { ROLES, type Role } from '../vocabulary/roles.js';
 
 export interface TokenEntry {
   name: string;

@@ -1,8 +1,8 @@
-import type { Priority } from './priority.js';
+import type { Channel, ExpiryResolution } from '../vocabulary/channels.js';
+import type { Priority } from '../vocabulary/priorities.js';
 import { requiresDualChannel } from './timeouts.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-export type Channel = 'console' | 'telegram';
 export type Verdict = 'approve' | 'reject';
 
 export interface RecordedDecision {
@@ -49,7 +49,6 @@ export interface DecisionInput {
 }
 
 /** What a request past its deadline becomes: expired (nothing applied) or approved by default. */
-export type ExpiryResolution = 'reject' | 'approve';
 
 export interface DecideOptions {
   /** Roles that may decide requests of this kind (the policy's `approverRoles`). */

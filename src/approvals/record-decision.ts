@@ -7,10 +7,11 @@ import { applyDecision, REFUSAL_MESSAGES } from './decide.js';
 import { ApprovalNotFoundError } from './errors.js';
 import { decisionState } from './state.js';
 import { decisionsOf, finishRequest, insertDecision, lockRequest } from './store.js';
+import type { Channel } from '../vocabulary/channels.js';
 import { type ApprovalView, toView } from './view.js';
 
 export interface DecisionInput {
-  channel: 'console' | 'telegram';
+  channel: Channel;
   actor: string;
   actorRoles: readonly string[];
   decision: 'approve' | 'reject';

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApprovalRequestsTable, Database } from '../db/schema.js';
+import type { Channel } from '../vocabulary/channels.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type RequestRow = Awaited<ReturnType<typeof getRequest>> & {};
@@ -14,7 +15,7 @@ export interface NewRequest {
   summary: string;
   requester: string;
   priority: ApprovalRequestsTable['priority'];
-  requiredChannels: ('console' | 'telegram')[];
+  requiredChannels: Channel[];
   requireDistinctApprovers: boolean;
   reasons: string[];
   createdAt: Date;
@@ -68,7 +69,7 @@ export async function decisionsOf(db: Db, requestId: string) {
 
 export async function insertDecision(
   db: Db,
-  d: { requestId: string; channel: 'console' | 'telegram'; actor: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
+  d: { requestId: string; channel: Channel; actor: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
 ) {
   await db
     .insertInto('approval_decisions')

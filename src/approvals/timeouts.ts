@@ -1,4 +1,4 @@
-import { isAtLeast, type Priority } from './priority.js';
+import { isAtLeast, type Priority } from '../vocabulary/priorities.js';
 
 /** Shaped like `config.approvals`, which can be passed as is. */
 export interface TimeoutConfig {

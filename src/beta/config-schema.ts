@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { positive, section } from '../vocabulary/config-fields.js';
 import { DEFAULT_SCORE_CONFIG, validateScoreConfig } from './activity-score.js';
 
-// The helpers of src/config/schema.ts, repeated: importing them would make the two modules circular.
-const section = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject(shape).prefault({} as z.input<z.ZodObject<T, z.core.$strict>>);
-const positive = z.number().positive();
 const weight = z.number().min(0);
 const { windows, halfSaturation: half, weights } = DEFAULT_SCORE_CONFIG;
 

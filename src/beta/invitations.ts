@@ -3,7 +3,7 @@ import { type ProposalOutcome, propose } from '../approvals/propose.js';
 import { appendAudit } from '../audit/store.js';
 import { createCampaign } from '../campaigns/create.js';
 import { campaignInputSchema } from '../campaigns/input.js';
-import { startCampaign } from '../campaigns/launch.js';
+import { grantOf, startCampaign } from '../campaigns/launch.js';
 import type { Config } from '../config/schema.js';
 import type { Deps } from '../deps.js';
 import { invitationLinks, inviteSecret, signInviteToken } from './invite-token.js';
@@ -99,7 +99,7 @@ export async function sendInvitations(deps: Deps, requested: readonly string[], 
     eligible.map((e) => ({ ...e, campaignId: campaign.id, approvalId: context.approvalId, traceId: context.traceId, expiresAt })),
     now,
   );
-  const started = await startCampaign(deps, campaign.id, context.traceId, context.actor);
+  const started = await startCampaign(deps, campaign.id, context.traceId, context.actor, grantOf(context));
   await appendAudit(deps.db, {
     traceId: context.traceId,
     actor: context.actor,

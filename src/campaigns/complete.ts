@@ -1,6 +1,5 @@
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
-import { runningSetKey } from './launch.js';
 import { deliveryCounts, transition } from './store.js';
 
 /** Completes a running campaign once nothing is left to deliver (dead letters count as done). */
@@ -13,6 +12,6 @@ export async function completeIfDone(deps: Deps, campaignId: string, traceId: st
     await appendAudit(trx, { traceId, actor: 'flywheel', channel: 'system', action: 'campaign.completed', subjectType: 'campaign', subjectId: campaignId, data: counts, at: now });
     return true;
   });
-  if (done) await deps.redis.srem(runningSetKey(deps), campaignId);
+  if (done) await deps.runtime.markStopped(campaignId);
   return done;
 }

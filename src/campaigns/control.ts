@@ -1,9 +1,10 @@
+import type { Transaction } from 'kysely';
 import { type ProposalOutcome, propose } from '../approvals/propose.js';
 import { appendAudit } from '../audit/store.js';
+import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planForCampaign } from '../growth/plan-campaign.js';
-import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
-import { launchParams, runningSetKey } from './launch.js';
+import { launchParams } from './launch.js';
 import { getCampaign, transition } from './store.js';
 
 export class CampaignStateError extends Error {
@@ -12,7 +13,6 @@ export class CampaignStateError extends Error {
   }
 }
 
-const limiter = (deps: Deps) => new FleetLimiter(deps.redis, deps.queues.prefix);
 
 /** Asks the policy to launch a draft: it starts now, waits for approval, or is refused (back to draft). */
 export async function requestLaunch(deps: Deps, id: string, by: { proposer: string; requester: string }, traceId: string): Promise<ProposalOutcome> {
@@ -39,21 +39,31 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
   return outcome;
 }
 
-/** Pauses on every worker at once: the limiter refuses new sends from the next request on. */
+/**
+ * Pauses on every worker at once: the limiter refuses new sends from the next request on.
+ * Postgres (the truth) is written first and Redis only inside its transaction, so a
+ * refused write changes nothing, and a failed Redis call rolls the Postgres change back.
+ */
 export async function pauseCampaign(deps: Deps, id: string, reason: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  await limiter(deps).pause(campaignKey(id));
   // The state and its audit entry change together: nobody sees a pause without its reason on record.
-  const moved = await deps.db.transaction().execute(async (trx) => {
+  return committedThenCompensated(deps, id, 'paused', async (trx) => {
     if (!(await transition(trx, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
+    await deps.runtime.pause(id);
     return true;
   });
-  if (!moved) {
-    const campaign = await getCampaign(deps.db, id);
-    if (campaign?.status !== 'paused') await limiter(deps).resume(campaignKey(id));
+}
+
+/** Runs `change` in a transaction; if it paused the limiter but did not commit, resumes it unless the campaign is `kept` anyway. */
+async function committedThenCompensated(deps: Deps, id: string, kept: 'paused' | 'cancelled', change: (trx: Transaction<Database>) => Promise<boolean>): Promise<boolean> {
+  try {
+    return await deps.db.transaction().execute(change);
+  } catch (error) {
+    const campaign = await getCampaign(deps.db, id).catch(() => undefined);
+    if (campaign && campaign.status !== kept && campaign.status !== 'paused') await deps.runtime.resume(id).catch(() => {});
+    throw error;
   }
-  return moved;
 }
 
 /** Resumes a paused campaign now (the caller has the right to: an operator, or the policy). */
@@ -65,19 +75,18 @@ export async function resumeCampaign(deps: Deps, id: string, actor: string, trac
     return true;
   });
   if (!moved) return false;
-  await limiter(deps).resume(campaignKey(id));
-  await deps.redis.sadd(runningSetKey(deps), id);
+  await deps.runtime.resume(id);
   return true;
 }
 
 export async function cancelCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  await limiter(deps).pause(campaignKey(id));
-  const moved = await deps.db.transaction().execute(async (trx) => {
+  const moved = await committedThenCompensated(deps, id, 'cancelled', async (trx) => {
     if (!(await transition(trx, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
+    await deps.runtime.pause(id);
     return true;
   });
-  if (moved) await deps.redis.srem(runningSetKey(deps), id);
+  if (moved) await deps.runtime.markStopped(id);
   return moved;
 }

@@ -1,10 +1,10 @@
 import type { Deps } from '../deps.js';
-import { campaignKey, downstreamKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
-import { recordSamples } from '../ops/samples.js';
+import { createHash } from 'node:crypto';
+import { downstreamOf } from '../campaign-runtime/keys.js';
+import { sendToDownstream } from '../downstream/send.js';
 import { completeIfDone } from './complete.js';
 import { type DeliveryRow, batchDeliveries, getCampaign, markDelivered, markFailed } from './store.js';
 import { renderTemplate } from './template.js';
-import { sendToDownstream } from './send.js';
 
 export type BatchOutcome =
   | { outcome: 'done'; delivered: number; failed: number; remaining: number }
@@ -32,10 +32,10 @@ export async function deliverBatch(
   if (campaign.status === 'paused' || campaign.status === 'scheduled') return { outcome: 'paused' };
   if (campaign.status !== 'running') return { outcome: 'skipped', status: campaign.status };
 
-  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
-  const keys = [campaignKey(campaign.id), downstreamKey(campaign.channel.url)];
+  const runtime = deps.runtime;
+  const host = downstreamOf(campaign.channel.url);
   const pending = await batchDeliveries(deps.db, campaign.id, job.batchNo);
-  const limits = await limiter.getLimits(keys[0]!);
+  const limits = await runtime.limits(campaign.id);
   const perRequest = campaign.channel.mode === 'batch' ? Math.max(1, Math.min(campaign.channel.maxBatch, limits.batchSize ?? campaign.channel.maxBatch)) : 1;
   const groups: DeliveryRow[][] = [];
   for (let i = 0; i < pending.length; i += perRequest) groups.push(pending.slice(i, i + perRequest));
@@ -47,13 +47,19 @@ export async function deliverBatch(
   let paused = false;
   const sendGroup = async (group: DeliveryRow[]) => {
     // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
-    const lease = await limiter.acquire(keys, campaign.channel.timeoutMs + 1000, { maxWaitMs: 30_000, ...(job.stopping ? { signal: job.stopping } : {}) });
+    const lease = await runtime.acquire(campaign.id, host, 1, campaign.channel.timeoutMs + 1000, { maxWaitMs: 30_000, ...(job.stopping ? { signal: job.stopping } : {}) });
     if (!lease.ok) {
       // A worker shutting down gives the rest of its batch back rather than wait out its deadline.
       if (lease.reason === 'paused' || job.stopping?.aborted) paused = true;
       unsent += group.length;
       return;
     }
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await runtime.release(campaign.id, lease.leases.ids);
+    };
     try {
       const messages = group.map((d) => ({
         userId: d.user_id,
@@ -64,29 +70,32 @@ export async function deliverBatch(
       }));
       const result = await sendToDownstream(campaign.channel, campaign.channel_secret, {
         campaignId: campaign.id,
-        idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : `${campaign.id}:b${job.batchNo}:${group[0]!.id}-${group.length}`,
+        idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : batchKey(campaign.id, group),
         body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
       });
       const at = deps.clock.now();
+      // The request is over: its slot goes back before any write, so the controller's rate sees only the downstream's time.
+      await release();
       // Published at once: the Ops controller steps on what it sees within its next window.
-      await recordSamples(deps.redis, deps.queues.prefix, campaign.id, [{
+      await runtime.recordSamples(campaign.id, [{
         at: at.getTime(),
         latencyMs: result.latencyMs,
         ok: result.ok,
         ...(result.status === null ? {} : { status: result.status }),
         ...(result.retryAfterSec === null ? {} : { retryAfterMs: result.retryAfterSec * 1000 }),
+        ...(group.length > 1 ? { messages: group.length } : {}),
       }]);
       const ids = group.map((d) => d.id);
       if (result.ok) {
         await markDelivered(deps.db, ids, { httpStatus: result.status!, latencyMs: result.latencyMs, at });
         delivered += ids.length;
       } else {
-        if (result.retryAfterSec !== null) await limiter.blockUntil(keys[1]!, (await limiter.redisNow()) + result.retryAfterSec * 1000);
+        if (result.retryAfterSec !== null) await runtime.blockDownstream(host, result.retryAfterSec * 1000);
         await markFailed(deps.db, ids, { httpStatus: result.status, latencyMs: result.latencyMs, error: result.error ?? 'failed', final: job.finalAttempt, at });
         failed += ids.length;
       }
     } finally {
-      await limiter.release(lease.lease);
+      await release();
     }
   };
 
@@ -117,4 +126,14 @@ async function hasOutstanding(deps: Deps, campaignId: string): Promise<boolean> 
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * A batch request's idempotency key names the recipients it carries, whatever their
+ * grouping: the same recipients resent give the same key, and each message keeps its own.
+ */
+export function batchKey(campaignId: string, group: readonly { user_id: string }[]): string {
+  const hash = createHash('sha256');
+  for (const userId of group.map((d) => d.user_id).sort()) hash.update(userId).update('\n');
+  return `${campaignId}:m${hash.digest('hex').slice(0, 32)}`;
 }

@@ -1,6 +1,6 @@
 import type { ActionHandler } from '../actions/registry.js';
 import { appendAudit } from '../audit/store.js';
-import { launchParams, startCampaign } from './launch.js';
+import { grantOf, launchParams, startCampaign } from './launch.js';
 import { getCampaign, transition } from './store.js';
 
 const campaignIdOf = (payload: Record<string, unknown>) => String(payload.campaignId);
@@ -21,7 +21,7 @@ export const campaignLaunchAction: ActionHandler = {
   async apply(deps, params, context) {
     const id = campaignIdOf(params);
     if (context.approvalId) await deps.db.updateTable('campaigns').set({ approval_id: context.approvalId }).where('id', '=', id).execute();
-    return startCampaign(deps, id, context.traceId, context.actor);
+    return startCampaign(deps, id, context.traceId, context.actor, grantOf(context));
   },
   async onResolved(deps, payload, outcome, context) {
     const now = deps.clock.now();

@@ -9,9 +9,6 @@ import { assignExperimentArms } from '../growth/materialise.js';
 import { experimentOfCampaign } from '../growth/store.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
-import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
-import { loadCap } from '../ops/control-state.js';
-import { campaignKey, FleetLimiter } from '../ops/limiter/fleet-limiter.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
 /**
@@ -38,17 +35,50 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
 /** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
 const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
 
-export const runningSetKey = (deps: Deps) => `${deps.queues.prefix}:campaigns:running`;
+/**
+ * What allows a start. A campaign waiting for approval starts only under the approved
+ * `campaign.launch` request for it, or the policy's own verdict to apply the launch;
+ * a schedule only starts a campaign that was launched already (status `scheduled`).
+ */
+export type StartGrant = { by: 'approval'; approvalId: string } | { by: 'policy' } | { by: 'schedule' };
+
+/** The grant an action handler holds: its approval, or the policy's direct verdict. */
+export const grantOf = (context: { approvalId: string | null }): StartGrant =>
+  context.approvalId ? { by: 'approval', approvalId: context.approvalId } : { by: 'policy' };
+
+export class StartRefusedError extends Error {}
+
+async function refusal(db: Kysely<Database>, campaign: CampaignRow, grant: StartGrant): Promise<string | null> {
+  if (campaign.status === 'draft' || campaign.status === 'pending_approval') {
+    if (grant.by === 'schedule') return `campaign is ${campaign.status}; a schedule starts only a launched campaign`;
+  }
+  if (campaign.status !== 'pending_approval' || grant.by === 'policy') return null;
+  if (grant.by !== 'approval') return 'campaign is waiting for approval';
+  const approval = await db
+    .selectFrom('approval_requests')
+    .select(['kind', 'status', 'payload'])
+    .where('id', '=', grant.approvalId)
+    .executeTakeFirst();
+  if (approval?.kind !== 'campaign.launch' || approval.status !== 'approved' || approval.payload.campaignId !== campaign.id) {
+    return `approval ${grant.approvalId} does not approve launching this campaign`;
+  }
+  return null;
+}
 
 /**
  * Starts a campaign now, or schedules its start: materialises one delivery row
  * per recipient (unique per campaign and user, so repeating this is harmless)
- * and queues one job per batch.
+ * and queues one job per batch. Throws StartRefusedError when `grant` does not allow it.
  */
-export async function startCampaign(deps: Deps, campaignId: string, traceId: string, actor: string): Promise<{ status: string; recipients?: number }> {
+export async function startCampaign(deps: Deps, campaignId: string, traceId: string, actor: string, grant: StartGrant): Promise<{ status: string; recipients?: number }> {
   const campaign = await getCampaign(deps.db, campaignId);
   if (!campaign) throw new Error(`no campaign ${campaignId}`);
   const now = deps.clock.now();
+  const refused = await refusal(deps.db, campaign, grant);
+  if (refused) {
+    await appendAudit(deps.db, { traceId, actor, channel: 'system', action: 'campaign.start_refused', subjectType: 'campaign', subjectId: campaignId, data: { reason: refused, grant }, at: now });
+    throw new StartRefusedError(refused);
+  }
   if (campaign.start_at && new Date(campaign.start_at) > now && campaign.status !== 'scheduled') {
     await transition(deps.db, campaignId, ['pending_approval', 'draft'], 'scheduled', now);
     await deps.queues.enqueue(campaignsQueue, 'start', { campaignId, traceId }, { jobId: `start-${campaignId}`, delay: new Date(campaign.start_at).getTime() - now.getTime() });
@@ -82,8 +112,8 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
     return count;
   });
   if (recipients === null) return { status: (await getCampaign(deps.db, campaignId))!.status };
-  await deps.redis.sadd(runningSetKey(deps), campaignId);
-  if (deps.config.ops.enabled) await startSlow(deps, campaignId);
+  // Slow start at the initial limit under the operator's cap, until the Ops controller's first step.
+  await deps.runtime.start(campaignId);
   await enqueueOutstanding(deps, campaignId, traceId);
   return { status: 'running', recipients };
 }
@@ -116,11 +146,4 @@ export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId
     added += missing.length;
   }
   return added;
-}
-
-/** Until the Ops controller's first step, a campaign starts at the controller's initial limit (slow start). */
-async function startSlow(deps: Deps, campaignId: string) {
-  const cap = await loadCap(deps.redis, deps.queues.prefix, campaignId);
-  const limit = Math.min(DEFAULT_ADAPTIVE_OPTIONS.initialLimit, cap.concurrency ?? Infinity);
-  await new FleetLimiter(deps.redis, deps.queues.prefix).setLimits(campaignKey(campaignId), { concurrency: limit, ratePerSec: cap.ratePerSec, batchSize: cap.batchSize });
 }

@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/policy-schema.js';
 import { betaConfigShape } from '../beta/config-schema.js';
-
-export const ROLES = ['admin', 'operator', 'approver', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-const seconds = z.number().positive();
-const share = z.number().min(0).max(1);
-/** An object whose fields all have defaults, so an absent section is filled in. */
-const section = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject(shape).prefault({} as z.input<z.ZodObject<T, z.core.$strict>>);
+import { section, seconds, share } from '../vocabulary/config-fields.js';
+import { PRIORITIES } from '../vocabulary/priorities.js';
+import { ROLES } from '../vocabulary/roles.js';
 
 const tokenSchema = z.strictObject({
   name: z.string().min(1).describe('who the token belongs to, in the audit log'),
@@ -41,7 +33,11 @@ export const configSchema = z.strictObject({
   }),
   auth: section({
     tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
-    adminToken: z.string().default('').describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role'),
+    adminToken: z
+      .string()
+      .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
+      .default('')
+      .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
     sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Channel } from '../vocabulary/channels.js';
+import type { Priority } from '../vocabulary/priorities.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json = ColumnType<unknown, string, string>;
@@ -33,9 +35,9 @@ export interface ApprovalRequestsTable {
   payload_hash: string;
   summary: string;
   requester: string;
-  priority: 'low' | 'normal' | 'high' | 'critical';
+  priority: Priority;
   status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-  required_channels: JSONColumnType<('console' | 'telegram')[]>;
+  required_channels: JSONColumnType<Channel[]>;
   require_distinct_approvers: boolean;
   reasons: JSONColumnType<string[]>;
   created_at: Timestamp;
@@ -51,7 +53,7 @@ export interface ApprovalRequestsTable {
 export interface ApprovalDecisionsTable {
   id: Generated<number>;
   request_id: string;
-  channel: 'console' | 'telegram';
+  channel: Channel;
   actor: string;
   decision: 'approve' | 'reject';
   reason: string;
@@ -233,7 +235,7 @@ export interface ExperimentsTable {
   attribution_window_sec: number;
   control_arm: string;
   arms: JSONColumnType<ExperimentArmRow[]>;
-  allocation: JSONColumnType<{ slots: number; segments: { arm: string; start: number; end: number }[] }>;
+  allocation: JSONColumnType<{ slots: number; hash: 'growthbook-v2' | 'sha256'; segments: { arm: string; start: number; end: number }[] }>;
   allocation_mode: 'fixed' | 'thompson';
   allocation_version: ColumnType<number, number | undefined, number>;
   control_floor: number;

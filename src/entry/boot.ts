@@ -1,15 +1,19 @@
 import { registerSchedulers } from '../../queues/schedulers.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { buildDeps, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { buildDeps } from './compose.js';
 import { createLogger, type Logger } from '../logger.js';
 import { evictionPolicy } from '../redis/connect.js';
 import { ensureRedis, RedisUnavailableError } from '../redis/local-server.js';
+import { withRunToken } from './login-banner.js';
 
 export interface Booted {
   deps: Deps;
   /** Stops a redis-server this process started, if any. */
   stopLocalRedis(): Promise<void>;
+  /** The admin token made for this run when none is configured (single process, not production). */
+  runToken: string | null;
 }
 
 export interface BootOptions {
@@ -20,13 +24,14 @@ export interface BootOptions {
 
 /** Reads config, reaches Redis and Postgres, applies migrations and registers schedulers. */
 export async function boot(options: BootOptions): Promise<Booted> {
-  let config: Readonly<Config>;
+  let loaded: Readonly<Config>;
   try {
-    config = loadConfig();
+    loaded = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError || error instanceof Error) exitWith(error.message);
     throw error;
   }
+  const { config, generated: runToken } = options.singleProcess ? withRunToken(loaded, process.env.NODE_ENV) : { config: loaded, generated: null };
   const logger = createLogger(config.logging.level).child({ process: options.process });
   if (!config.database.url && !options.singleProcess) {
     exitWith(`the ${options.process} process needs DATABASE_URL: embedded PGlite serves a single process (npm start) only`);
@@ -47,7 +52,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   await warnOnEviction(deps, logger);
   const schedulers = await registerSchedulers(deps.queues, deps.redis, config);
   logger.info({ schedulers }, 'job schedulers registered');
-  return { deps, stopLocalRedis: local.stop };
+  return { deps, stopLocalRedis: local.stop, runToken };
 }
 
 async function warnOnEviction(deps: Deps, logger: Logger) {

@@ -1,3 +1,4 @@
+import { chooseVariation, growthbookBucket, growthbookBucketRanges } from './growthbook-hash.js';
 import { bucketOf } from './hash-to-unit.js';
 
 export interface ArmWeight {
@@ -14,12 +15,24 @@ export interface Segment {
 }
 
 /**
+ * How a user id becomes a slot. 'growthbook-v2': the GrowthBook SDK's hash
+ * version 2 with the experiment key as seed, an integer in [0, 10000) used as
+ * the slot directly (10 000 slots), so arms equal the SDK's for the same key,
+ * user id and weights. 'sha256': Flywheel's original hash (hash-to-unit.ts),
+ * kept for experiments created with it.
+ */
+export type BucketHash = 'growthbook-v2' | 'sha256';
+export const BUCKET_HASHES = ['growthbook-v2', 'sha256'] as const;
+
+/**
  * Which arm owns each slot of the bucket space. Persist it per experiment:
- * re-weighting starts from the previous allocation so users keep their arm.
+ * re-weighting starts from the previous allocation so users keep their arm,
+ * and keeps its hash, so the hash of a running experiment never changes.
  */
 export interface Allocation {
-  /** Resolution of the bucket space; a user's slot is ⌊bucket · slots⌋. */
+  /** Resolution of the bucket space; a user's slot is ⌊bucket · slots⌋ (sha256) or the GrowthBook bucket. */
   slots: number;
+  hash: BucketHash;
   /** Sorted by start, disjoint, covering [0, slots) exactly. */
   segments: Segment[];
 }
@@ -56,8 +69,14 @@ function normalise(segments: Segment[]): Segment[] {
   return merged;
 }
 
-/** Contiguous cumulative ranges in arm order: the allocation of a new experiment. */
-export function initialAllocation(arms: readonly ArmWeight[], slots: number = DEFAULT_SLOTS): Allocation {
+/**
+ * Contiguous cumulative ranges in arm order: the allocation of a new
+ * experiment. With 'growthbook-v2' the ranges are the SDK's
+ * (growthbookBucketRanges of the normalised weights), each slot k going to the
+ * range holding k/10000, so boundaries fall exactly where the SDK puts them.
+ */
+export function initialAllocation(arms: readonly ArmWeight[], slots: number = DEFAULT_SLOTS, hash: BucketHash = 'growthbook-v2'): Allocation {
+  if (hash === 'growthbook-v2') return growthbookAllocation(arms, slots);
   const counts = slotCounts(arms, slots);
   let start = 0;
   const segments = arms.map(({ arm }) => {
@@ -66,7 +85,22 @@ export function initialAllocation(arms: readonly ArmWeight[], slots: number = DE
     start = end;
     return segment;
   });
-  return { slots, segments: normalise(segments) };
+  return { slots, hash, segments: normalise(segments) };
+}
+
+function growthbookAllocation(arms: readonly ArmWeight[], slots: number): Allocation {
+  if (slots !== DEFAULT_SLOTS) throw new RangeError(`GrowthBook bucketing has ${DEFAULT_SLOTS} slots, not ${slots}`);
+  slotCounts(arms, slots); // validates names and weights
+  const total = arms.reduce((s, a) => s + a.weight, 0);
+  const ranges = growthbookBucketRanges(arms.length, 1, arms.map((a) => a.weight / total));
+  const segments: Segment[] = [];
+  for (let k = 0; k < slots; k += 1) {
+    // The normalised weights sum to 1 within rounding, so no slot is left out;
+    // were one ever to be, it goes to the last arm rather than to none.
+    const i = chooseVariation(k / slots, ranges);
+    segments.push({ arm: (arms[i < 0 ? arms.length - 1 : i] as ArmWeight).arm, start: k, end: k + 1 });
+  }
+  return { slots, hash: 'growthbook-v2', segments: normalise(segments) };
 }
 
 /**
@@ -109,12 +143,11 @@ export function reweightAllocation(previous: Allocation, arms: readonly ArmWeigh
       need -= take;
     }
   }
-  return { slots: previous.slots, segments: normalise([...kept, ...added]) };
+  return { slots: previous.slots, hash: previous.hash, segments: normalise([...kept, ...added]) };
 }
 
-/** The arm owning the slot of a bucket position in [0, 1). */
-export function armAt(allocation: Allocation, unit: number): string {
-  const slot = Math.min(allocation.slots - 1, Math.floor(unit * allocation.slots));
+/** The arm owning a slot. */
+export function armOfSlot(allocation: Allocation, slot: number): string {
   const { segments } = allocation;
   let lo = 0;
   let hi = segments.length - 1;
@@ -128,9 +161,20 @@ export function armAt(allocation: Allocation, unit: number): string {
   throw new RangeError(`allocation does not cover slot ${slot}`);
 }
 
+/** The arm owning the slot of a bucket position in [0, 1). */
+export function armAt(allocation: Allocation, unit: number): string {
+  return armOfSlot(allocation, Math.min(allocation.slots - 1, Math.floor(unit * allocation.slots)));
+}
+
+/** The slot of a user under the allocation's hash. */
+export function slotOf(experimentKey: string, userId: string, allocation: Pick<Allocation, 'slots' | 'hash'>): number {
+  if (allocation.hash === 'growthbook-v2') return growthbookBucket(experimentKey, userId, 2);
+  return Math.min(allocation.slots - 1, Math.floor(bucketOf(experimentKey, userId) * allocation.slots));
+}
+
 /** The arm of a user: deterministic in (experimentKey, userId, allocation). */
 export function assignArm(experimentKey: string, userId: string, allocation: Allocation): string {
-  return armAt(allocation, bucketOf(experimentKey, userId));
+  return armOfSlot(allocation, slotOf(experimentKey, userId, allocation));
 }
 
 /** Share of the bucket space whose arm differs between two allocations of the same resolution. */

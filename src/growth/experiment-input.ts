@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUCKET_HASHES } from './assignment.js';
 
 export const MECHANISMS = ['points', 'streak', 'badge', 'referral_bonus', 'none'] as const;
 
@@ -39,6 +40,12 @@ export const experimentInputSchema = z
         z.strictObject({ mode: z.literal('thompson'), controlFloor: z.number().min(0).max(1).default(0.1) }),
       ])
       .default({ mode: 'fixed' }),
+    /**
+     * How users are bucketed: 'growthbook-v2' is the GrowthBook SDK's hash (seed = key, value = user id),
+     * so the SDK in a front end with the same key and weights picks the same arm; 'sha256' is Flywheel's original hash.
+     * Fixed for the experiment's life. @defaultValue 'growthbook-v2'
+     */
+    hash: z.enum(BUCKET_HASHES).default('growthbook-v2'),
     /** Exposures every arm needs before results are acted on. @defaultValue from `samplePlan`, else config growth.minSamplePerArm */
     minSamplePerArm: z.number().int().min(1).max(10_000_000).optional(),
     /** The smallest effect worth detecting; sets minSamplePerArm at config growth.alpha and growth.power. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/store.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
-import { initialAllocation } from './assignment.js';
+import { DEFAULT_SLOTS, initialAllocation } from './assignment.js';
 import type { ExperimentInput } from './experiment-input.js';
 import { sampleSizePerArm } from './stats/sample-size.js';
 import { type ExperimentRow, experimentOfCampaign, getExperiment, insertExperiment } from './store.js';
@@ -40,7 +40,7 @@ export async function createExperiment(deps: Deps, campaignId: string, input: Ex
   if (campaign.status !== 'draft') throw new ExperimentError(409, `campaign is ${campaign.status}; only a draft campaign can get an experiment`);
   if (await experimentOfCampaign(deps.db, campaignId)) throw new ExperimentError(409, 'the campaign already has an experiment');
   const arms = [input.control, ...input.variants].map((a) => ({ name: a.name, mechanism: a.mechanism, amount: a.amount, weight: a.weight }));
-  const allocation = initialAllocation(arms.map((a) => ({ arm: a.name, weight: a.weight })));
+  const allocation = initialAllocation(arms.map((a) => ({ arm: a.name, weight: a.weight })), DEFAULT_SLOTS, input.hash);
   const id = randomUUID();
   const key = input.key ?? `campaign-${campaignId}`;
   const now = deps.clock.now();
@@ -87,7 +87,7 @@ export function experimentView(e: ExperimentRow) {
     attributionWindowSec: e.attribution_window_sec,
     controlArm: e.control_arm,
     arms: e.arms,
-    allocation: { mode: e.allocation_mode, ...(e.allocation_mode === 'thompson' ? { controlFloor: e.control_floor } : {}), version: e.allocation_version, segments: e.allocation.segments },
+    allocation: { mode: e.allocation_mode, ...(e.allocation_mode === 'thompson' ? { controlFloor: e.control_floor } : {}), version: e.allocation_version, hash: e.allocation.hash, segments: e.allocation.segments },
     minSamplePerArm: e.min_sample_per_arm,
     traceId: e.trace_id,
     createdBy: e.created_by,

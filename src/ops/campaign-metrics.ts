@@ -1,8 +1,7 @@
-import { runningSetKey } from '../campaigns/launch.js';
+import { downstreamOf } from '../campaign-runtime/keys.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
-import { loadControl } from './control-state.js';
-import { readSamples } from './samples.js';
+import type { CampaignControl } from './control-state.js';
 import { computeWindowStats } from './window-stats.js';
 
 /** One running campaign over the monitor's last interval. */
@@ -27,14 +26,6 @@ export interface CampaignMetrics {
   capacityPerSec: number | null;
 }
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-};
-
 function capacityOf(controller: unknown): number | null {
   const value = (controller as { capacityPerSec?: unknown } | null)?.capacityPerSec;
   return typeof value === 'number' && value > 0 ? value : null;
@@ -43,16 +34,16 @@ function capacityOf(controller: unknown): number | null {
 /** Latency percentiles, error rate and throughput per running campaign since `sinceMs`. */
 export async function measureCampaigns(deps: Deps, sinceMs: number, nowMs: number): Promise<Record<string, CampaignMetrics>> {
   const out: Record<string, CampaignMetrics> = {};
-  for (const id of await deps.redis.smembers(runningSetKey(deps))) {
+  for (const id of await deps.runtime.runningIds()) {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign) continue;
-    const samples = await readSamples(deps.redis, deps.queues.prefix, id, sinceMs);
+    const samples = await deps.runtime.readSamples(id, sinceMs);
     const stats = computeWindowStats(samples, { endAt: nowMs, durationMs: Math.max(1, nowMs - sinceMs) });
-    const control = await loadControl(deps.redis, deps.queues.prefix, id);
+    const control = await deps.runtime.loadControl<CampaignControl>(id);
     out[id] = {
       name: campaign.name,
       status: campaign.status,
-      downstream: hostOf(campaign.channel.url),
+      downstream: downstreamOf(campaign.channel.url),
       requests: stats.count,
       throughputPerSec: stats.throughputPerSec,
       goodputPerSec: stats.goodputPerSec,

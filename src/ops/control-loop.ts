@@ -1,14 +1,11 @@
 import { propose } from '../approvals/propose.js';
-import { runningSetKey } from '../campaigns/launch.js';
 import { pauseCampaign, resumeCampaign } from '../campaigns/control.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
 import { evaluateAutopause, INITIAL_AUTOPAUSE_STATE } from './autopause/evaluate-autopause.js';
 import { controllerPolicy } from './controller/choose-policy.js';
-import { capDecision, type CampaignControl, loadCap, loadControl, saveControl } from './control-state.js';
-import { campaignKey, FleetLimiter } from './limiter/fleet-limiter.js';
+import { capDecision, type CampaignControl } from './control-state.js';
 import { probeDownstream } from './probe.js';
-import { latestSamples, readSamples } from './samples.js';
 import { computeWindowStats } from './window-stats.js';
 
 export interface ControlStepResult {
@@ -28,16 +25,16 @@ export interface ControlStepResult {
 export async function controlStep(deps: Deps, traceId: string): Promise<ControlStepResult[]> {
   const { ops } = deps.config;
   const now = deps.clock.now().getTime();
-  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
+  const { runtime } = deps;
   const results: ControlStepResult[] = [];
   const policy = controllerPolicy(ops.control);
-  for (const id of await deps.redis.smembers(runningSetKey(deps))) {
+  for (const id of await runtime.runningIds()) {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign || !['running', 'paused'].includes(campaign.status)) {
-      await deps.redis.srem(runningSetKey(deps), id);
+      await runtime.markStopped(id);
       continue;
     }
-    let control: CampaignControl = (await loadControl(deps.redis, deps.queues.prefix, id)) ?? {
+    let control: CampaignControl = (await runtime.loadControl<CampaignControl>(id)) ?? {
       controller: policy.initialState(now),
       lastStepAt: now,
       autopause: INITIAL_AUTOPAUSE_STATE,
@@ -45,25 +42,23 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       lastDecision: null,
       resumeRequested: false,
     };
-    const samples = await readSamples(deps.redis, deps.queues.prefix, id, control.lastStepAt);
+    const samples = await runtime.readSamples(id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
     const step = policy.step(control.controller, stepStats, now);
-    const decision = capDecision(step.decision, await loadCap(deps.redis, deps.queues.prefix, id));
-    if (campaign.status === 'running') {
-      await limiter.setLimits(campaignKey(id), { concurrency: decision.limit, ratePerSec: decision.ratePerSec, batchSize: decision.batchSize });
-    }
+    const decision = capDecision(step.decision, await runtime.cap(id));
+    if (campaign.status === 'running') await runtime.publish(id, { concurrency: decision.limit, ratePerSec: decision.ratePerSec });
     control = { ...control, controller: step.state, lastStepAt: now, lastDecision: decision };
     const result: ControlStepResult = { campaignId: id, limit: decision.limit, ratePerSec: decision.ratePerSec, reason: decision.reason };
 
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
-      let windowSamples = await readSamples(deps.redis, deps.queues.prefix, id, control.windowStartedAt);
+      let windowSamples = await runtime.readSamples(id, control.windowStartedAt);
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
         windowSamples.push(...(await probeDownstream(campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
       } else if (campaign.status === 'running' && windowSamples.length < ops.thresholds.minSamples) {
         // A downstream slow enough that the controller cut sending to a trickle answers fewer
         // requests per window than minSamples: judge the newest minSamples answers instead, or
         // the slowdown that most needs a pause would never be judged at all.
-        windowSamples = await latestSamples(deps.redis, deps.queues.prefix, id, ops.thresholds.minSamples);
+        windowSamples = await runtime.latestSamples(id, ops.thresholds.minSamples);
       }
       // The window closes after any probes, so their samples fall inside it.
       const windowEnd = Math.max(now, deps.clock.now().getTime());
@@ -85,7 +80,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
         if (judged.event.type === 'resume_needs_approval') control = { ...control, resumeRequested: true };
       }
     }
-    await saveControl(deps.redis, deps.queues.prefix, id, control);
+    await runtime.saveControl(id, control);
     results.push(result);
   }
   return results;

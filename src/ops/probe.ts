@@ -1,6 +1,6 @@
-import { sendToDownstream } from '../campaigns/send.js';
+import type { Sample } from '../campaign-runtime/samples.js';
 import type { CampaignRow } from '../campaigns/store.js';
-import type { Sample } from './samples.js';
+import { sendToDownstream } from '../downstream/send.js';
 
 /**
  * While a campaign is auto-paused nothing is sent, so nothing shows whether the

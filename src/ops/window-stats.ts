@@ -1,16 +1,7 @@
-/** One finished downstream request, as a worker reports it. */
-export interface LatencySample {
-  /** When the response (or the client-side timeout) was seen, ms since epoch. */
-  at: number;
-  /** Time from send to response, ms. A timed-out request reports its timeout. */
-  latencyMs: number;
-  /** The request delivered its message. */
-  ok: boolean;
-  /** HTTP status, when there was a response. */
-  status?: number;
-  /** The response's Retry-After, converted to ms. */
-  retryAfterMs?: number;
-}
+import type { Sample } from '../campaign-runtime/samples.js';
+
+/** One finished downstream request, as a worker reports it (the runtime's sample). */
+export type LatencySample = Sample;
 
 /** Which samples a window covers: those with `endAt − durationMs < at ≤ endAt`. */
 export interface StatsWindow {

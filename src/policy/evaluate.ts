@@ -1,7 +1,7 @@
-import type { Channel, ExpiryResolution } from '../approvals/decide.js';
-import { maxPriority, type Priority } from '../approvals/priority.js';
 import { formatNumber, humanizeKey } from '../approvals/render-payload.js';
-import type { Role } from '../config/schema.js';
+import type { Channel, ExpiryResolution } from '../vocabulary/channels.js';
+import { maxPriority, type Priority } from '../vocabulary/priorities.js';
+import type { Role } from '../vocabulary/roles.js';
 import { DEFAULT_POLICY, type Guardrail, type KindPolicy, type PolicyConfig } from './policy-config.js';
 
 export interface PolicyProposal {

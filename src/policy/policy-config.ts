@@ -1,6 +1,6 @@
-import type { Channel, ExpiryResolution } from '../approvals/decide.js';
-import type { Priority } from '../approvals/priority.js';
-import type { Role } from '../config/schema.js';
+import type { Channel, ExpiryResolution } from '../vocabulary/channels.js';
+import type { Priority } from '../vocabulary/priorities.js';
+import type { Role } from '../vocabulary/roles.js';
 import type { ActionKind, Agent } from './action-kinds.js';
 
 /** A limit on one numeric parameter of a proposal. */

@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { PRIORITIES } from '../approvals/priority.js';
-import type { Role } from '../config/schema.js';
+import { CHANNELS, EXPIRY_RESOLUTIONS } from '../vocabulary/channels.js';
+import { PRIORITIES } from '../vocabulary/priorities.js';
+import { ROLES } from '../vocabulary/roles.js';
 import { ACTION_KINDS, AGENTS } from './action-kinds.js';
 import { DEFAULT_POLICY, type KindPolicy } from './policy-config.js';
-
-// Not imported from the config schema, which embeds this one (a value import would be circular).
-const ROLE_VALUES = ['admin', 'operator', 'approver', 'viewer'] as const;
-const sameAsConfig: [(typeof ROLE_VALUES)[number], Role] extends [Role, (typeof ROLE_VALUES)[number]] ? true : never = true;
-void sameAsConfig;
 
 const priority = z.enum(PRIORITIES);
 
@@ -31,8 +27,8 @@ const priorityRuleSchema = z.discriminatedUnion('type', [
 
 const copy = <T>(value: T) => () => structuredClone(value);
 const proposers = z.array(z.enum(AGENTS));
-const approverRoles = z.array(z.enum(ROLE_VALUES)).min(1);
-const onExpiry = z.enum(['reject', 'approve']);
+const approverRoles = z.array(z.enum(ROLES)).min(1);
+const onExpiry = z.enum(EXPIRY_RESOLUTIONS);
 
 /** A built-in kind: every field may be left out and takes the default kind's value. */
 function builtinKindSchema(defaults: KindPolicy) {
@@ -71,6 +67,6 @@ const builtinKinds = Object.fromEntries(ACTION_KINDS.map((kind) => [kind, builti
 export const policyConfigSchema = z
   .strictObject({
     kinds: z.object(builtinKinds).catchall(customKindSchema).prefault({}),
-    channels: z.array(z.enum(['console', 'telegram'])).min(1).default(copy(DEFAULT_POLICY.channels)),
+    channels: z.array(z.enum(CHANNELS)).min(1).default(copy(DEFAULT_POLICY.channels)),
   })
   .prefault({});

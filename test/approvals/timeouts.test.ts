@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAtLeast, maxPriority, PRIORITIES } from '../../src/approvals/priority.js';
+import { isAtLeast, maxPriority, PRIORITIES } from '../../src/vocabulary/priorities.js';
 import { DEFAULT_TIMEOUT_CONFIG, escalateAt, expiresAt, requiresDualChannel, timeoutMs } from '../../src/approvals/timeouts.js';
 
 const created = new Date('2026-03-01T12:00:00.000Z');

@@ -7,7 +7,6 @@ import { createCampaign } from '../../src/campaigns/create.js';
 import { campaignInputSchema } from '../../src/campaigns/input.js';
 import { requestLaunch } from '../../src/campaigns/control.js';
 import { getCampaign } from '../../src/campaigns/store.js';
-import { saveCap } from '../../src/ops/control-state.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
@@ -121,7 +120,7 @@ describe('auto-pause of a campaign sending only a trickle', () => {
     });
     const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-trickle');
     // Two in flight at 800 ms each: under 3 answers a second, never the 8 a window needs.
-    await saveCap(ctx.deps.redis, ctx.deps.queues.prefix, campaign.id, { concurrency: 2 });
+    await ctx.deps.runtime.setCap(campaign.id, { concurrency: 2 });
     downstream.latencyMs = 800;
     const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-trickle');
     assert.equal(launched.outcome, 'applied');

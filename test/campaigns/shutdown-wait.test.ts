@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
-import { campaignKey, downstreamKey, FleetLimiter } from '../../src/ops/limiter/fleet-limiter.js';
+import { downstreamOf } from '../../src/campaign-runtime/keys.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
@@ -35,16 +35,15 @@ describe('shutting a worker down while its delivery job waits for a send slot', 
     const created = await call('POST', '/api/v1/campaigns', { name: 'held', audience: { type: 'segment', filters: {} }, template: 'Hi', channel: { url: downstream.url, secret: SECRET } });
     const { id } = (await created.json()) as { id: string };
     assert.equal((await call('PUT', `/api/v1/campaigns/${id}/limits`, { concurrency: 1 })).status, 200);
+    assert.equal(((await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
     // Someone else holds the campaign's only slot for a minute.
-    const limiter = new FleetLimiter(ctx.deps.redis, ctx.deps.queues.prefix);
-    const held = await limiter.acquire([campaignKey(id), downstreamKey(downstream.url)], 60_000, { maxWaitMs: 1000 });
+    const held = await ctx.deps.runtime.acquire(id, downstreamOf(downstream.url), 1, 60_000, { maxWaitMs: 1000 });
     assert.ok(held.ok);
 
     const config = configFile(ctx.configYaml);
     const first = startWorkerProcess(config, 'deliveries');
     workers.push(first);
     await first.ready;
-    assert.equal(((await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
     const queue = ctx.deps.queues.get('deliveries');
     const job = await waitFor(async () => (await queue.getJobs(['active']))[0], { what: 'the batch job to wait for a slot' });
 
@@ -57,7 +56,7 @@ describe('shutting a worker down while its delivery job waits for a send slot', 
     assert.equal(after!.attemptsMade, 0, 'giving the batch back is not a failed attempt');
     assert.equal(downstream.messages.length, 0);
 
-    if (held.ok) await limiter.release(held.lease);
+    if (held.ok) await ctx.deps.runtime.release(id, held.leases.ids);
     const second = startWorkerProcess(config, 'deliveries,campaigns');
     workers.push(second);
     await waitFor(async () => ((await (await call('GET', `/api/v1/campaigns/${id}`)).json()) as { status: string }).status === 'completed', { timeoutMs: 60_000, what: 'completion by the next worker' });

@@ -89,11 +89,11 @@ describe('re-weighting', () => {
   });
 
   it('moves exactly the total-variation distance, less than recomputing cumulative ranges', () => {
-    const before = initialAllocation([{ arm: 'A', weight: 34 }, { arm: 'B', weight: 33 }, { arm: 'C', weight: 33 }]);
+    const before = initialAllocation([{ arm: 'A', weight: 34 }, { arm: 'B', weight: 33 }, { arm: 'C', weight: 33 }], 10_000, 'sha256');
     const next = [{ arm: 'A', weight: 20 }, { arm: 'B', weight: 40 }, { arm: 'C', weight: 40 }];
     const after = reweightAllocation(before, next);
     assert.equal(movedShare(before, after), 0.14); // TV distance = 0.34 − 0.20
-    assert.ok(Math.abs(movedShare(before, initialAllocation(next)) - 0.21) < 1e-12, 'naive cumulative ranges move 0.21');
+    assert.ok(Math.abs(movedShare(before, initialAllocation(next, 10_000, 'sha256')) - 0.21) < 1e-12, 'naive cumulative ranges move 0.21');
   });
 
   it('moves only the removed arm’s users when an arm is stopped', () => {

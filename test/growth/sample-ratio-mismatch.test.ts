@@ -34,3 +34,20 @@ describe('sample ratio mismatch', () => {
     assert.equal(sampleRatioMismatch([500, 3], [1, 0]).mismatch, true);
   });
 });
+
+describe('sample ratio mismatch on degenerate counts', () => {
+  it('names NaN and negative counts as invalid input, never "no mismatch"', () => {
+    for (const counts of [[NaN, 100], [100, -1], [Infinity, 5]]) {
+      const r = sampleRatioMismatch(counts, [1, 1]);
+      assert.equal(r.state, 'invalid input');
+      assert.match(r.reason ?? '', /exposures of arm/);
+      assert.ok(Number.isNaN(r.pValue));
+    }
+  });
+
+  it('says "not enough data" before any exposure', () => {
+    const r = sampleRatioMismatch([0, 0], [1, 1]);
+    assert.equal(r.state, 'not enough data');
+    assert.equal(r.mismatch, false);
+  });
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot } from '../support/browser.js';
+import { collectPageErrors, launchBrowser, screenshot, skipWithoutChromium } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,7 +41,7 @@ async function startDemo(): Promise<Demo> {
   return { child, values, exited };
 }
 
-describe('the whole console dashboard in headless Chromium, on the demo data', { timeout: 400_000 }, () => {
+describe('the whole console dashboard in headless Chromium, on the demo data', { timeout: 400_000, skip: skipWithoutChromium() }, () => {
   let demo: Demo;
   let browser: Browser;
   let page: Page;

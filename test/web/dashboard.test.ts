@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { propose } from '../../src/approvals/propose.js';
 import type { ApprovalView } from '../../src/approvals/view.js';
 import { flashMessage, timeLeft } from '../../src/web/format.js';
-import { launchBrowser, collectPageErrors, screenshot } from '../support/browser.js';
+import { launchBrowser, collectPageErrors, screenshot, skipWithoutChromium } from '../support/browser.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { recordingAction } from '../support/recording-action.js';
 import { serveApp } from '../support/server.js';
@@ -13,7 +13,7 @@ import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers } from '../support/workers.js';
 
-describe('Dashboard flows in headless Chromium: log in, see pending, approve with reason, see it in history', () => {
+describe('Dashboard flows in headless Chromium: log in, see pending, approve with reason, see it in history', { skip: skipWithoutChromium() }, () => {
   let ctx: TestContext;
   let workers: Awaited<ReturnType<typeof startTestWorkers>>;
   let server: Awaited<ReturnType<typeof serveApp>>;

@@ -6,8 +6,6 @@ import { campaignInputSchema } from '../../campaigns/input.js';
 import { campaignProgress, campaignView } from '../../campaigns/progress.js';
 import { getCampaign, listCampaigns } from '../../campaigns/store.js';
 import type { Deps } from '../../deps.js';
-import { loadCap, saveCap } from '../../ops/control-state.js';
-import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
 import { requireRole } from '../auth.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { newRouter } from '../router.js';
@@ -82,7 +80,6 @@ const limits = createRoute({
 });
 
 export function campaignRoutes(deps: Deps) {
-  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
   const existing = async (id: string) => {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign) throw notFound(`no campaign ${id}`);
@@ -110,7 +107,7 @@ export function campaignRoutes(deps: Deps) {
     .openapi(show, async (c) => {
       const campaign = await existing(c.req.valid('param').id);
       const progress = await campaignProgress(deps.db, campaign.id, deps.clock.now());
-      return c.json({ ...campaignView(campaign), progress, limits: await limiter.getLimits(campaignKey(campaign.id)) }, 200);
+      return c.json({ ...campaignView(campaign), progress, limits: await deps.runtime.limits(campaign.id) }, 200);
     })
     .openapi(action('launch', 'Launch through the policy: starts now, waits for approval, or is refused'), async (c) => {
       const { id } = c.req.valid('param');
@@ -142,13 +139,9 @@ export function campaignRoutes(deps: Deps) {
     .openapi(limits, async (c) => {
       const { id } = c.req.valid('param');
       await existing(id);
-      const key = campaignKey(id);
-      const cap = { ...(await loadCap(deps.redis, deps.queues.prefix, id)), ...c.req.valid('json') };
-      // The operator's values are a ceiling the Ops controller stays under, and apply at once.
-      await saveCap(deps.redis, deps.queues.prefix, id, cap);
-      await deps.db.updateTable('campaigns').set({ limits_cap: JSON.stringify(cap) }).where('id', '=', id).execute();
-      await limiter.setLimits(key, { ...(await limiter.getLimits(key)), ...c.req.valid('json') });
+      // The operator's values are a ceiling the Ops controller stays under, and apply at once (Postgres first).
+      await deps.runtime.setCap(id, c.req.valid('json'));
       c.var.logger.info({ campaign: id, limits: c.req.valid('json'), by: c.var.principal.name }, 'campaign limits set');
-      return c.json(await limiter.getLimits(key), 200);
+      return c.json(await deps.runtime.limits(id), 200);
     });
 }

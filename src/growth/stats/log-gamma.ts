@@ -21,7 +21,24 @@ export function logGamma(x: number): number {
   return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
-/** Natural log of the beta function B(a, b) = Γ(a)Γ(b)/Γ(a+b), for a, b > 0. */
+// Stirling's series remainder log Γ(x) − ((x − ½)ln x − x + ½ln 2π), for x ≥ 10
+// (next term 1/(1680x⁷) < 1e-10).
+function stirlingCorrection(x: number): number {
+  const x2 = x * x;
+  return (1 / 12 - (1 / 360 - 1 / (1260 * x2)) / x2) / x;
+}
+
+/**
+ * Natural log of the beta function B(a, b) = Γ(a)Γ(b)/Γ(a+b), for a, b > 0.
+ * For a, b ≥ 10 the three log-gammas are combined before evaluation, so the
+ * large −x terms cancel exactly: with s = a + b,
+ * ln B = ½ln 2π + (a − ½)ln(a/s) + (b − ½)ln(b/s) − ½ln s + c(a) + c(b) − c(s).
+ * Summing three Lanczos values of size ~s·ln s would lose ~1e-7 at s = 10⁸.
+ */
 export function logBeta(a: number, b: number): number {
+  if (a >= 10 && b >= 10) {
+    const s = a + b;
+    return HALF_LOG_TWO_PI - (a - 0.5) * Math.log1p(b / a) - (b - 0.5) * Math.log1p(a / b) - 0.5 * Math.log(s) + stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(s);
+  }
   return logGamma(a) + logGamma(b) - logGamma(a + b);
 }

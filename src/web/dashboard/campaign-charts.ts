@@ -1,4 +1,4 @@
-import type { Sample } from '../../ops/samples.js';
+import type { Sample } from '../../campaign-runtime/samples.js';
 import { nearestRankPercentile } from '../../ops/window-stats.js';
 import type { Series } from '../charts.js';
 

@@ -11,9 +11,7 @@ import { operatorResume } from '../../campaigns/operator-resume.js';
 import { campaignProgress, campaignView } from '../../campaigns/progress.js';
 import { getCampaign } from '../../campaigns/store.js';
 import type { Deps } from '../../deps.js';
-import { campaignKey, FleetLimiter } from '../../ops/limiter/fleet-limiter.js';
 import { opsMetrics } from '../../ops/ops-metrics.js';
-import { readSamples } from '../../ops/samples.js';
 import { systemStatus } from '../../status/status.js';
 import { candidatesView } from '../../beta/program-status.js';
 import { latestReport } from '../../beta/feedback-store.js';
@@ -62,7 +60,6 @@ async function campaignOr404(deps: Deps, id: string) {
 
 /** Overview, campaigns, Ops, Growth and Beta pages of the console dashboard (approvals have their own). */
 export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
-  const limiter = new FleetLimiter(deps.redis, deps.queues.prefix);
   const control = async (c: Context<AppEnv>, act: (id: string, actor: string) => Promise<unknown>) => {
     if (!verifyFormCsrf(c, auth.sessionSecret, (await c.req.parseBody()).csrf)) {
       throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
@@ -86,14 +83,14 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
       const row = await campaignOr404(deps, c.req.param('id'));
       const now = deps.clock.now().getTime();
       const end = row.finished_at ? new Date(row.finished_at).getTime() : now;
-      const samples = (await readSamples(deps.redis, deps.queues.prefix, row.id, end - CHART_WINDOW_MS)).filter((s) => s.at <= end);
+      const samples = (await deps.runtime.readSamples(row.id, end - CHART_WINDOW_MS)).filter((s) => s.at <= end);
       const events = await auditEntries(deps.db, { subjectId: row.id, limit: 50, offset: 0 });
       const view = campaignView(row);
       const live = (
         <CampaignDetailLive
           campaign={view}
           progress={await campaignProgress(deps.db, row.id, deps.clock.now())}
-          limits={await limiter.getLimits(campaignKey(row.id))}
+          limits={await deps.runtime.limits(row.id)}
           charts={campaignSeries(samples, bucketFor(samples))}
           events={events.map((e) => ({ at: new Date(e.at).toISOString(), action: e.action, actor: e.actor, data: e.data }))}
           canControl={hasRole(c.var.principal.roles, ['operator'])}

@@ -1,15 +1,6 @@
-import type { Priority as ConfigPriority } from '../config/schema.js';
-
-/**
- * Least to most urgent. Kept here rather than imported from the config schema:
- * the schema embeds the policy schema, which needs this at load time.
- */
+/** How urgent an approval request is, least to most. */
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-
-// Fails to compile if the config schema's priorities drift from these.
-const sameAsConfig: [Priority, ConfigPriority] extends [ConfigPriority, Priority] ? true : never = true;
-void sameAsConfig;
 
 /** 0 for `low` up to 3 for `critical`. */
 export function priorityRank(priority: Priority): number {

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { campaignKeys, downstreamStateKey } from './keys.js';
+import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE } from './limiter-scripts.js';
+
+/** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
+export interface LiveLimits {
+  /** Requests in flight across every worker process (the controller's, within the cap). */
+  concurrency?: number;
+  /** Requests started per second across every worker process. */
+  ratePerSec?: number;
+  /** Recipients per request in batch mode (an operator's cap; the channel's maxBatch otherwise). */
+  batchSize?: number;
+  paused: boolean;
+}
+
+/** Fields of the limits hash, as strings (see keys.ts). */
+export type LimitFields = Partial<Record<'concurrency' | 'rate' | 'burst' | 'batchSize' | 'capConcurrency' | 'capRate' | 'capBatchSize' | 'paused', string>>;
+
+export interface Leases {
+  campaignId: string;
+  ids: string[];
+}
+
+export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'timeout'; retryInMs: number };
+
+/**
+ * Fleet-wide limits held in Redis: one set per campaign that every worker process
+ * honours together, changed live by the Ops agent or an operator, with pause and
+ * the downstream's Retry-After on the same path. Only the campaign runtime builds one.
+ */
+export class FleetLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    /** Writes a campaign's limits hash from Postgres when Redis has lost it (fail closed). */
+    private readonly restore: (campaignId: string) => Promise<void>,
+  ) {}
+
+  private keys(campaignId: string) {
+    return campaignKeys(this.prefix, campaignId);
+  }
+
+  async write(campaignId: string, fields: LimitFields, removed: string[] = []): Promise<void> {
+    const key = this.keys(campaignId).limits;
+    const multi = this.redis.multi();
+    if (Object.keys(fields).length > 0) multi.hset(key, fields);
+    if (removed.length > 0) multi.hdel(key, ...removed);
+    await multi.exec();
+  }
+
+  /** Replaces the hash with Postgres's values unless another process already did (or `force`). True when written. */
+  async writeRestored(campaignId: string, fields: LimitFields, force = false): Promise<boolean> {
+    const args = Object.entries(fields).flatMap(([field, value]) => (value === undefined ? [] : [field, value]));
+    return Number(await this.redis.eval(RESTORE, 1, this.keys(campaignId).limits, randomUUID(), force ? '1' : '0', ...args)) === 1;
+  }
+
+  async exists(campaignId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys(campaignId).limits, 'epoch')) === 1;
+  }
+
+  async read(campaignId: string): Promise<LiveLimits> {
+    const h = await this.redis.hgetall(this.keys(campaignId).limits);
+    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const min = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+    return {
+      concurrency: min(num(h.concurrency), num(h.capConcurrency)),
+      ratePerSec: min(num(h.rate), num(h.capRate)),
+      batchSize: min(num(h.batchSize), num(h.capBatchSize)),
+      paused: h.paused === '1',
+    };
+  }
+
+  /** Holds every send to `host` for `ms` (e.g. a 429's Retry-After). */
+  async blockDownstream(host: string, ms: number): Promise<void> {
+    await this.redis.eval(BLOCK_DOWNSTREAM, 1, downstreamStateKey(this.prefix, host), String(Math.ceil(ms)));
+  }
+
+  /** Tries once for up to `want` leases; restores lost limits from Postgres first. */
+  async tryAcquire(campaignId: string, host: string, want: number, leaseMs: number): Promise<Acquired> {
+    const waitMs = Number(await this.redis.eval(DOWNSTREAM_WAIT, 1, downstreamStateKey(this.prefix, host)));
+    if (waitMs > 0) return { ok: false, reason: 'blocked', retryInMs: waitMs };
+    const k = this.keys(campaignId);
+    const base = randomUUID();
+    const call = async () => (await this.redis.eval(ACQUIRE, 3, k.limits, k.leases, k.bucket, base, String(leaseMs), String(Math.max(1, want)))) as [number, string, number, string];
+    let reply = await call();
+    if (reply[1] === 'missing') {
+      await this.restore(campaignId);
+      reply = await call();
+    }
+    if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: Array.from({ length: reply[0] }, (_, i) => `${base}:${i + 1}`) } };
+    return { ok: false, reason: reply[1] as 'paused', retryInMs: Number(reply[2]) };
+  }
+
+  /** Waits for leases; gives up with the reason when paused (callers stop) or after `maxWaitMs`. */
+  async acquire(campaignId: string, host: string, want: number, leaseMs: number, options: { maxWaitMs: number; signal?: AbortSignal }): Promise<Acquired> {
+    const deadline = Date.now() + options.maxWaitMs;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.tryAcquire(campaignId, host, want, leaseMs);
+      if (result.ok || result.reason === 'paused' || options.signal?.aborted) return result;
+      if (Date.now() >= deadline) return { ok: false, reason: 'timeout', retryInMs: result.retryInMs };
+      // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
+      // raised limit or a resume is noticed quickly.
+      const wait = Math.max(result.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
+      await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
+    }
+  }
+
+  async release(campaignId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.eval(RELEASE, 1, this.keys(campaignId).leases, ...ids);
+  }
+
+  async inFlight(campaignId: string): Promise<number> {
+    return Number(await this.redis.eval(IN_FLIGHT, 1, this.keys(campaignId).leases));
+  }
+}

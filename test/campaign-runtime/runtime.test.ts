@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createCampaign } from '../../src/campaigns/create.js';
+import { campaignInputSchema } from '../../src/campaigns/input.js';
+import { transition } from '../../src/campaigns/store.js';
+import { createTestContext, type TestContext } from '../support/deps.js';
+import { seedUsers } from '../support/seed-users.js';
+
+describe('the campaign runtime', () => {
+  let ctx: TestContext;
+  let id: string;
+  const host = '127.0.0.1:9';
+
+  before(async () => {
+    ctx = await createTestContext({ config: { ops: { enabled: true } } });
+    await seedUsers(ctx.deps.db, 5);
+    const input = campaignInputSchema.parse({
+      name: 'runtime',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hi',
+      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
+    });
+    id = (await createCampaign(ctx.deps, input, 'olivia', 'trace-runtime')).id;
+    await transition(ctx.deps.db, id, ['draft'], 'running', new Date());
+  });
+  after(() => ctx.cleanup());
+
+  /** Asks for many leases, again and again: what the limits let one holder take. */
+  async function takeAll() {
+    const held: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const got = await ctx.deps.runtime.acquire(id, host, 100, 5000, { maxWaitMs: 20 });
+      if (got.ok) held.push(...got.leases.ids);
+      else assert.notEqual(got.reason, 'missing');
+    }
+    return held;
+  }
+
+  it('writes an operator cap to Postgres first, and the limiter applies it over the controller', async () => {
+    await ctx.deps.runtime.start(id);
+    await ctx.deps.runtime.setCap(id, { concurrency: 2, ratePerSec: 1000 });
+    const row = await ctx.deps.db.selectFrom('campaigns').select('limits_cap').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.deepEqual(row.limits_cap, { concurrency: 2, ratePerSec: 1000 });
+    await ctx.deps.runtime.publish(id, { concurrency: 50, ratePerSec: 5000 });
+    assert.deepEqual(await ctx.deps.runtime.limits(id), { concurrency: 2, ratePerSec: 1000, batchSize: undefined, paused: false });
+    const held = await takeAll();
+    assert.equal(held.length, 2, 'bulk acquires get no more than the cap allows');
+    await ctx.deps.runtime.release(id, held);
+    assert.equal(await ctx.deps.runtime.inFlight(id), 0);
+  });
+
+  it('fails closed: limits lost from Redis are restored from Postgres before any lease is granted', async () => {
+    await ctx.deps.runtime.setCap(id, { concurrency: 3 });
+    const keys = await ctx.deps.redis.keys(`{${ctx.prefix}:campaign:${id}}:*`);
+    assert.ok(keys.length > 0);
+    await ctx.deps.redis.del(...keys);
+    const held = await takeAll();
+    assert.equal(held.length, 3, 'the cap from Postgres holds from the first grant after the loss');
+    await ctx.deps.runtime.release(id, held);
+  });
+
+  it('restores a paused campaign paused, so nothing is sent for it', async () => {
+    await transition(ctx.deps.db, id, ['running'], 'paused', new Date());
+    const keys = await ctx.deps.redis.keys(`{${ctx.prefix}:campaign:${id}}:*`);
+    await ctx.deps.redis.del(...keys);
+    const got = await ctx.deps.runtime.acquire(id, host, 1, 5000, { maxWaitMs: 100 });
+    assert.equal(got.ok, false);
+    assert.equal(!got.ok && got.reason, 'paused');
+    await transition(ctx.deps.db, id, ['paused'], 'running', new Date());
+    await ctx.deps.runtime.resume(id);
+  });
+
+  it('keeps every key of one campaign under one hash tag (one Redis Cluster slot)', async () => {
+    await ctx.deps.runtime.recordSamples(id, [{ at: Date.now(), latencyMs: 1, ok: true }]);
+    await ctx.deps.runtime.saveControl(id, { any: 1 });
+    const keys = await ctx.deps.redis.keys(`*${id}*`);
+    const tags = new Set(keys.filter((k) => !k.includes(':running')).map((k) => /\{([^}]+)\}/.exec(k)?.[1]));
+    assert.deepEqual([...tags], [`${ctx.prefix}:campaign:${id}`], keys.join(', '));
+    assert.ok(keys.length >= 3, keys.join(', '));
+  });
+
+  it('holds sends to a downstream while it asked to wait (Retry-After)', async () => {
+    await ctx.deps.runtime.blockDownstream(host, 10_000);
+    const got = await ctx.deps.runtime.acquire(id, host, 1, 5000, { maxWaitMs: 50 });
+    assert.equal(got.ok, false);
+    const other = await ctx.deps.runtime.acquire(id, '127.0.0.1:10', 1, 5000, { maxWaitMs: 50 });
+    assert.ok(other.ok);
+    await ctx.deps.runtime.release(id, other.leases.ids);
+  });
+});
