@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createApp } from '../src/api/app.js';
 import { loadConfig } from '../src/config/load.js';
-import { buildDeps } from '../src/deps.js';
+import { buildDeps } from '../src/entry/compose.js';
 import { createLogger } from '../src/logger.js';
 
 const out = process.argv[2] ?? '.flywheel/openapi.json';

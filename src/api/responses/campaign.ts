@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MECHANISMS } from '../../campaigns/input.js';
 import type { campaignProgress, campaignView } from '../../campaigns/progress.js';
-import type { Limits } from '../../ops/limiter/fleet-limiter.js';
+import type { LiveLimits } from '../../campaign-runtime/fleet-limiter.js';
 import { ApprovalSchema, JsonObject } from './approval.js';
 
 export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
@@ -28,10 +28,8 @@ export const LimitsSchema = z
   .object({
     concurrency: z.number().optional().openapi({ description: 'requests in flight across every worker' }),
     ratePerSec: z.number().optional().openapi({ description: 'requests started per second across every worker' }),
-    burst: z.number().optional(),
     batchSize: z.number().optional().openapi({ description: 'recipients per request in batch mode' }),
-    paused: z.boolean().optional(),
-    blockedUntil: z.number().nullable().optional().openapi({ description: 'epoch ms until which sends wait (a downstream asked to back off)' }),
+    paused: z.boolean(),
   })
   .openapi('CampaignLimits');
 
@@ -92,5 +90,5 @@ export const CampaignActionOutcomeSchema = z
   .openapi('CampaignActionOutcome');
 
 // Drift between the views and their documented shape fails the typecheck.
-type View = ReturnType<typeof campaignView> & { progress?: Awaited<ReturnType<typeof campaignProgress>>; limits?: Limits };
+type View = ReturnType<typeof campaignView> & { progress?: Awaited<ReturnType<typeof campaignProgress>>; limits?: LiveLimits };
 ({}) as View satisfies z.input<typeof CampaignSchema>;
