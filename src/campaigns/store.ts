@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CampaignStatus, Database } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -77,43 +77,40 @@ export async function batchDeliveries(db: Db, campaignId: string, batchNo: numbe
 }
 export type DeliveryRow = Awaited<ReturnType<typeof batchDeliveries>>[number];
 
-/** Records a success; never overwrites an earlier one (a redelivered batch finds it done). */
-export async function markDelivered(db: Db, ids: number[], result: { httpStatus: number; latencyMs: number; at: Date }) {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      status: 'delivered',
-      attempts: eb('attempts', '+', 1),
-      http_status: result.httpStatus,
-      latency_ms: result.latencyMs,
-      last_error: null,
-      delivered_at: result.at,
-      updated_at: result.at,
-    }))
-    .where('id', 'in', ids)
-    .where('status', '!=', 'delivered')
-    .execute();
+/** One delivery's answer from the downstream, waiting to be written. */
+export interface DeliveryResult {
+  id: number | string;
+  ok: boolean;
+  httpStatus: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: Date;
 }
 
-/** Records a failed attempt: `retry` while attempts remain, `dead` after the last. */
-export async function markFailed(
-  db: Db,
-  ids: number[],
-  result: { httpStatus: number | null; latencyMs: number | null; error: string; final: boolean; at: Date },
-) {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      status: result.final ? 'dead' : 'retry',
-      attempts: eb('attempts', '+', 1),
-      http_status: result.httpStatus,
-      latency_ms: result.latencyMs,
-      last_error: result.error.slice(0, 500),
-      updated_at: result.at,
-    }))
-    .where('id', 'in', ids)
-    .where('status', 'in', ['pending', 'retry'])
-    .execute();
+/**
+ * Writes many results in one statement. Attempts are counted per delivery: a failure
+ * is `retry` while the delivery has attempts left and `dead` at its `maxAttempts`th.
+ * A success never overwrites an earlier one, and a finished delivery is never touched
+ * again (a redelivered batch finds it done).
+ */
+export async function writeResults(db: Db, results: readonly DeliveryResult[], maxAttempts: number): Promise<void> {
+  if (results.length === 0) return;
+  await sql`
+    update deliveries d set
+      status = case when v.ok then 'delivered' when d.attempts + 1 >= ${maxAttempts} then 'dead' else 'retry' end,
+      attempts = d.attempts + 1,
+      http_status = v.http_status,
+      latency_ms = v.latency_ms,
+      last_error = v.error,
+      delivered_at = case when v.ok then v.at else d.delivered_at end,
+      updated_at = v.at
+    from (
+      select unnest(${results.map((r) => String(r.id))}::bigint[]) as id,
+             unnest(${results.map((r) => r.ok)}::boolean[]) as ok,
+             unnest(${results.map((r) => r.httpStatus)}::int[]) as http_status,
+             unnest(${results.map((r) => r.latencyMs)}::real[]) as latency_ms,
+             unnest(${results.map((r) => (r.error === null ? null : r.error.slice(0, 500)))}::text[]) as error,
+             unnest(${results.map((r) => r.at.toISOString())}::timestamptz[]) as at
+    ) v
+    where d.id = v.id and d.status in ('pending', 'retry')`.execute(db);
 }

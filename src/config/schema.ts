@@ -19,6 +19,7 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(3000).describe('HTTP port of web and npm start; 0: any free port'),
     host: z.string().default('0.0.0.0').describe('interface the HTTP server binds'),
     bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
+    jsonMaxDepth: z.number().int().min(1).max(1000).default(32).describe('deepest nesting of arrays and objects a JSON request body may have'),
     publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
   }),
   database: section({
@@ -91,6 +92,10 @@ export const configSchema = z.strictObject({
   }),
   campaigns: section({
     reconcileEverySec: seconds.default(60).describe('how often outstanding deliveries are checked against Redis'),
+    connectionsPerDownstream: z.number().int().min(1).max(4096).default(128).describe('keep-alive HTTP connections each process keeps per downstream origin'),
+    sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
+    materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
+    resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
   }),
   growth: section({
     enabled: z.boolean().default(true).describe('false: the Growth analysis is not scheduled'),

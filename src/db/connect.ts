@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { describeConnectError } from './connect-errors.js';
+import { type FolderLock, lockFolder } from './pglite-lock.js';
 import type { Database } from './schema.js';
 
 // bigint (int8) columns come back as strings by default; counts and ids fit in a double.
@@ -27,17 +29,44 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,
+      connectionTimeoutMillis: 10_000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     pool.on('error', () => {}); // an idle client's error is reported again on its next query
+    // Fail at start with a sentence, rather than with pg-pool's stack trace at the first query.
+    try {
+      await pool.query('select 1');
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw describeConnectError(options.url, error);
+    }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (options.pgliteDir !== 'memory://') mkdirSync(options.pgliteDir, { recursive: true });
-  const pglite = new PGlite(options.pgliteDir === 'memory://' ? undefined : options.pgliteDir, {
-    parsers: { 20: (value: string) => Number(value) },
-  });
-  await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const inMemory = options.pgliteDir === 'memory://';
+  let lock: FolderLock | null = null;
+  if (!inMemory) {
+    mkdirSync(options.pgliteDir, { recursive: true });
+    lock = lockFolder(options.pgliteDir);
+  }
+  try {
+    const pglite = new PGlite(inMemory ? undefined : options.pgliteDir, {
+      parsers: { 20: (value: string) => Number(value) },
+    });
+    await pglite.waitReady;
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy();
+        // Kysely picks the instance up at its first query only; one never queried is closed here.
+        if (!pglite.closed) await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }

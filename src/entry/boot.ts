@@ -1,6 +1,8 @@
 import { registerSchedulers } from '../../queues/schedulers.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { DatabaseUnavailableError } from '../db/connect-errors.js';
+import { DatabaseLockedError } from '../db/pglite-lock.js';
 import type { Deps } from '../deps.js';
 import { buildDeps } from './compose.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -47,7 +49,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
     throw error;
   }
   if (local.url !== config.redis.url) logger.warn({ url: local.url }, 'Redis was not reachable; started a local redis-server');
-  const deps = await buildDeps({ config, logger, redisUrl: local.url });
+  let deps: Deps;
+  try {
+    deps = await buildDeps({ config, logger, redisUrl: local.url });
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError || error instanceof DatabaseLockedError) exitWith(error.message);
+    throw error;
+  }
   logger.info({ database: deps.dbKind }, 'database migrated');
   await warnOnEviction(deps, logger);
   const schedulers = await registerSchedulers(deps.queues, deps.redis, config);

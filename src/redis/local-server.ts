@@ -19,11 +19,18 @@ export interface LocalRedis {
  */
 export async function ensureRedis(url: string, options: { startLocal: boolean; dir: string }): Promise<LocalRedis> {
   if (await answersPing(url)) return { url, stop: async () => {} };
-  const binary = findRedisServer();
-  if (!options.startLocal || !binary) {
+  if (!options.startLocal) {
+    // web, worker and bot share the Redis of a deployment: starting a private one would split the system.
     throw new RedisUnavailableError(
-      `Redis is not reachable at ${safeUrl(url)}. Install Redis (Debian/Ubuntu: apt-get install redis-server; ` +
-        'macOS: brew install redis) so it can be started automatically, or set REDIS_URL to a reachable Redis.',
+      `Redis is not reachable at ${safeUrl(url)}: start Redis (e.g. redis-server, or systemctl start redis-server) ` +
+        'or set REDIS_URL to a running one.',
+    );
+  }
+  const binary = findRedisServer();
+  if (!binary) {
+    throw new RedisUnavailableError(
+      `Redis is not reachable at ${safeUrl(url)}, and redis-server is not installed to start one. Install Redis ` +
+        '(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set REDIS_URL to a reachable Redis.',
     );
   }
   mkdirSync(options.dir, { recursive: true });
