@@ -107,6 +107,11 @@ export const configSchema = z.strictObject({
     maxRewardStepPct: z.number().positive().max(100).default(20).describe('largest reward change one proposal makes, percent'),
     minChanceToBeat: share.default(0.95).describe('Bayesian chance to beat control a winner needs before a proposal'),
     minSamplePerArm: z.number().int().min(1).default(1000).describe('exposures every arm needs before anything is proposed, unless the experiment sets its own'),
+    stats: section({
+      engine: z.enum(['flywheel', 'growthbook']).default('flywheel').describe("statistics behind decisions: 'flywheel' (exact Beta chance to beat control, mSPRT) or 'growthbook' (gbstats' normal approximations and confidence sequences, number for number); docs/statistics.md"),
+      sequentialTuning: z.number().positive().default(5000).describe("N* of the 'growthbook' confidence sequences: the total sample size they are tightest at"),
+      cuped: z.boolean().default(true).describe("CUPED: adjust lifts with each user's activity in the attribution window before exposure (shown as 'adjusted')"),
+    }),
     planning: section({
       maxWaveSec: seconds.default(3600).describe('a campaign needing longer at its capacity budget is split into waves of at most this'),
       waveGapSec: seconds.default(900).describe('pause between waves'),
