@@ -42,6 +42,8 @@ export interface ActionContext {
   /** The approval this application uses, or null when the policy let it apply directly. */
   approvalId: string | null;
   actor: string;
+  /** The people who approved it (their names), when it applies an approval; credit a person's decision to them, not to the proposer. */
+  approvedBy?: string[];
 }
 
 /**

@@ -12,7 +12,7 @@ export const TEMPLATE_VARIABLES = [
   'invite.declineLink',
 ] as const;
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;
+export const PLACEHOLDER = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;
 
 /** The variables a template refers to, in order of first use. */
 export function templateVariables(template: string): string[] {
