@@ -55,6 +55,17 @@ export interface ActionHandler {
   kind: string;
   currentParams?(deps: Deps, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
   apply(deps: Deps, params: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>>;
-  /** Told when a request for this action was rejected, expired or cancelled. */
-  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: 'rejected' | 'expired' | 'cancelled', context: ActionContext): Promise<void>;
+  /**
+   * Told when a request for this action ended without being applied: rejected,
+   * expired, cancelled, or approved but refused at use because its parameters changed.
+   */
+  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: ResolvedOutcome, context: ActionContext): Promise<void>;
+  /**
+   * Proposing again after a request ended unapproved files a new request, even
+   * under the same idempotency key (the key then only dedupes retries while pending).
+   * @defaultValue false: the same key always gets the first request back
+   */
+  renewAfterRefusal?: boolean;
 }
+
+export type ResolvedOutcome = 'rejected' | 'expired' | 'cancelled' | 'payload_changed';

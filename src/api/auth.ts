@@ -23,7 +23,7 @@ export const authenticate = (options: AuthOptions) =>
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const entry = match?.[1] ? findToken(options.tokens, match[1]) : undefined;
       if (!entry) throw unauthorized('invalid bearer token');
-      c.set('principal', { name: entry.name, roles: entry.roles, via: 'bearer' });
+      c.set('principal', { name: entry.name, tokenId: entry.id, person: entry.person, roles: entry.roles, via: 'bearer' });
       return next();
     }
     const name = verifySession(options.sessionSecret, getCookie(c, SESSION_COOKIE), options.clock.now().getTime());
@@ -32,7 +32,7 @@ export const authenticate = (options: AuthOptions) =>
       if (options.onMissing === 'redirect') return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303);
       throw unauthorized('authentication required: send Authorization: Bearer <token>');
     }
-    c.set('principal', { name: entry.name, roles: entry.roles, via: 'session' });
+    c.set('principal', { name: entry.name, tokenId: entry.id, person: entry.person, roles: entry.roles, via: 'session' });
     return next();
   });
 

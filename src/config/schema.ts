@@ -8,7 +8,13 @@ import { ROLES } from '../vocabulary/roles.js';
 const tokenSchema = z.strictObject({
   name: z.string().min(1).describe('who the token belongs to, in the audit log'),
   token: z.string().min(16, 'tokens must be at least 16 characters').describe('the bearer secret'),
-  roles: z.array(z.enum(ROLES)).min(1).describe('admin (everything), operator, approver, viewer (read only)'),
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .describe('admin (everything), operator, approver, viewer (read only), agent (files approval requests, reads only its own)'),
+  id: z.string().min(1).max(64).optional().describe("the token's stable id (who owns an external request; four eyes); default: name"),
+  person: z.string().min(1).optional().describe('the person holding it: four eyes matches on this across tokens and Telegram; default: name'),
+  webhookSecret: z.string().min(16, 'webhook secrets must be at least 16 characters').optional().describe("agent tokens: signs the decision webhooks of this token's requests"),
 });
 
 const schedule = (everySec: number) =>
@@ -33,7 +39,7 @@ export const configSchema = z.strictObject({
     startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
   }),
   auth: section({
-    tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
+    tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles (give each a distinct id or name)'),
     adminToken: z
       .string()
       .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
@@ -138,6 +144,13 @@ export const configSchema = z.strictObject({
     dualChannelMinPriority: z.enum(PRIORITIES).default('high'),
     escalateAtShare: share.default(0.5),
     requireDistinctApprovers: z.boolean().default(true),
+    webhooks: section({
+      allowedHosts: z.array(z.string().min(1)).default([]).describe('hosts callbackUrl may point at (exact, or *.example.com); empty: any'),
+      maxAttempts: z.number().int().positive().default(40).describe('deliveries tried per event before giving up (the default spans over 2 hours)'),
+      backoffMs: z.number().int().positive().default(1000).describe('wait before the first retry; doubles each attempt up to backoffMaxMs'),
+      backoffMaxMs: z.number().int().positive().default(300_000).describe('longest wait between two attempts'),
+      timeoutMs: z.number().int().positive().default(10_000).describe('a receiver answering slower than this counts as failed'),
+    }),
   }),
   policy: policyConfigSchema.describe('guardrails, proposers and approver roles per action kind'),
   telegram: section({
@@ -148,7 +161,14 @@ export const configSchema = z.strictObject({
     approverChats: z.array(z.number().int()).default([]),
     escalationChats: z.array(z.number().int()).default([]).describe('chat ids notified when a request nears its timeout'),
     approvers: z
-      .array(z.strictObject({ userId: z.number().int(), name: z.string().min(1), roles: z.array(z.enum(ROLES)).min(1) }))
+      .array(
+        z.strictObject({
+          userId: z.number().int(),
+          name: z.string().min(1),
+          roles: z.array(z.enum(ROLES)).min(1),
+          person: z.string().min(1).optional().describe('the person behind this Telegram user (matches auth.tokens[].person); default: name'),
+        }),
+      )
       .default([]),
   }),
 });

@@ -116,7 +116,7 @@ export function approvalPages(deps: Deps, auth: AuthOptions) {
       if (!parsed.success) throw new ApiError(400, 'invalid_request', firstIssue(parsed.error));
       const principal = c.var.principal;
       const { decision, reason, payloadHash } = parsed.data;
-      const outcome = await recordDecision(deps, id, { channel: 'console', actor: principal.name, actorRoles: principal.roles, decision, reason, payloadHash });
+      const outcome = await recordDecision(deps, id, { channel: 'console', actor: principal.name, actorPerson: principal.person, actorRoles: principal.roles, decision, reason, payloadHash });
       c.var.logger.info({ approval: id, result: outcome.result, by: principal.name }, 'approval decision (dashboard)');
       const flash = new URLSearchParams({ result: outcome.result, decision });
       if (outcome.refusal) flash.set('refusal', outcome.refusal);

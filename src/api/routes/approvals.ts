@@ -166,7 +166,7 @@ export function approvalRoutes(deps: Deps) {
       const body = c.req.valid('json');
       const principal = c.var.principal;
       const outcome = await found(
-        recordDecision(deps, id, { channel: 'console', actor: principal.name, actorRoles: principal.roles, decision: body.decision, reason: body.reason, payloadHash: body.payloadHash }),
+        recordDecision(deps, id, { channel: 'console', actor: principal.name, actorPerson: principal.person, actorRoles: principal.roles, decision: body.decision, reason: body.reason, payloadHash: body.payloadHash }),
       );
       c.var.logger.info({ approval: id, result: outcome.result, by: principal.name }, 'approval decision');
       const { refusal: _refusal, ...response } = outcome;

@@ -111,7 +111,7 @@ export function campaignRoutes(deps: Deps) {
     .openapi(action('launch', 'Launch through the policy: starts now, waits for approval, or is refused'), async (c) => {
       const { id } = c.req.valid('param');
       await existing(id);
-      const outcome = await requestLaunch(deps, id, { proposer: 'operator', requester: c.var.principal.name }, c.var.traceId).catch(conflict);
+      const outcome = await requestLaunch(deps, id, { proposer: 'operator', requester: c.var.principal.name, requesterPerson: c.var.principal.person }, c.var.traceId).catch(conflict);
       return c.json({ ...outcome, campaign: campaignView((await getCampaign(deps.db, id))!) }, 200);
     })
     .openapi(action('pause', 'Pause on every worker within a second'), async (c) => {
