@@ -34,8 +34,14 @@ export const configSchema = z.strictObject({
     poolSize: z.number().int().positive().default(10).describe('Postgres connections per process'),
   }),
   redis: section({
-    url: z.string().default('redis://127.0.0.1:6379'),
-    prefix: z.string().min(1).default('flywheel').describe('key prefix of every queue and lock'),
+    url: z.string().default('redis://127.0.0.1:6379').describe('REDIS_URL; with cluster, one or more seed nodes as comma-separated redis:// URLs'),
+    cluster: z.boolean().default(false).describe('REDIS_CLUSTER: connect to a Redis Cluster (ioredis Cluster) through the seed nodes in url'),
+    prefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}\s]+$/, 'no braces or spaces: the prefix goes inside Redis Cluster hash tags')
+      .default('flywheel')
+      .describe('key prefix of every queue and lock'),
     startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
   }),
   auth: section({

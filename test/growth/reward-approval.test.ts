@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/redis/connect.js';
 import { createApp } from '../../src/api/app.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
 import { mulberry32 } from '../../src/growth/mulberry32.js';
@@ -38,7 +38,7 @@ describe('reward proposals through approval', () => {
       },
     });
     app = createApp(ctx.deps);
-    connection = await connectRedis(ctx.deps.redisUrl, 'worker', () => {});
+    connection = await connectRedis(ctx.deps.redisTarget, 'worker', () => {});
     // Deliveries wait: the first half is "sent" by hand, the rest only after the reward changed.
     running.push(startWorkers(ctx.deps, connection, selectWorkers('approvals,approval-expiry,telegram,growth-analysis')));
   });
