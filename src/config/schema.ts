@@ -51,7 +51,7 @@ export const configSchema = z.strictObject({
       .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
       .default('')
       .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
-    sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
+    sessionSecret: z.string().default('').describe('unused: dashboard sessions are kept in Postgres (see README, Security); accepted so older configs still load'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),
   workers: section({

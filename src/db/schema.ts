@@ -266,6 +266,17 @@ export interface ExperimentAnalysesTable {
   result: JSONColumnType<Record<string, unknown>>;
 }
 
+export interface SessionsTable {
+  /** SHA-256 of the cookie's random id: a leaked table does not log anyone in. */
+  id_digest: string;
+  token_name: string;
+  /** Which secret the token had at login: rotating the token ends its sessions. */
+  token_fingerprint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface ApprovalWebhooksTable {
   event_id: string;
@@ -302,5 +313,6 @@ export interface Database {
   beta_reports: BetaReportsTable;
   experiments: ExperimentsTable;
   experiment_analyses: ExperimentAnalysesTable;
+  sessions: SessionsTable;
   approval_webhooks: ApprovalWebhooksTable;
 }
