@@ -141,6 +141,11 @@ export interface CampaignsTable {
   launched_at: Timestamp | null;
   finished_at: Timestamp | null;
   limits_cap: ColumnType<{ concurrency?: number; ratePerSec?: number; batchSize?: number }, string | undefined, string>;
+  /** Recipients written so far by the launch's materialisation, and the last user id written (0016). */
+  materialised_count: Generated<number>;
+  materialised_cursor: string | null;
+  /** Set once every recipient has its delivery row. */
+  materialised_at: Timestamp | null;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';
