@@ -9,10 +9,11 @@ import type { Deps } from '../deps.js';
 import { approvalPages } from '../web/approvals-pages.js';
 import { dashboardRoutes } from '../web/dashboard/dashboard-routes.js';
 import { loginRoutes } from '../web/login.js';
-import { authenticate, requireRole, sameOriginWrites } from './auth.js';
+import { authenticate, sameOriginWrites } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
 import type { AppEnv } from './env.js';
 import { errorBody, handleError, validationError } from './errors.js';
+import { apiDocument } from './openapi-document.js';
 import { newRouter } from './router.js';
 import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -25,6 +26,7 @@ import { growthMetricsRoutes, growthPlanRoutes } from './routes/growth.js';
 import { healthRoutes } from './routes/health.js';
 import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
@@ -69,11 +71,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   // Public: an invitation link's signed token is its credential.
   app.route('/', betaInvitationRoutes(deps));
 
-  app.use('/metrics', authenticate(auth), requireRole('viewer'));
-  app.get('/metrics', async (c) => {
-    c.header('content-type', deps.metrics.registry.contentType);
-    return c.body(await deps.metrics.registry.metrics());
-  });
+  app.use('/metrics', authenticate(auth));
+  app.route('/', metricsRoutes(deps));
 
   const betaCandidates = betaCandidateRoutes(deps);
   const growthMetrics = growthMetricsRoutes(deps);
@@ -108,12 +107,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.all(BOARD_PATH, board);
   app.all(`${BOARD_PATH}/*`, board);
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Flywheel API', version: '1', description: 'Growth operations with a human in the loop' },
-    security: [{ bearer: [] }],
-  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Relative to where the document is served unless a public URL is configured.
+  const serverUrl = deps.config.server.publicUrl || '/';
+  app.get('/api/openapi.json', (c) => c.json(apiDocument(app, { serverUrl })));
   app.get('/', (c) => c.redirect('/dashboard/approvals', 302));
   return app;
 }
