@@ -6,6 +6,7 @@ import type { CampaignRuntime } from './campaign-runtime/runtime.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import type { Database } from './db/schema.js';
+import type { DownstreamClient } from './downstream/client.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/registry.js';
 
@@ -30,6 +31,8 @@ export interface Deps {
   actions: ActionRegistry;
   /** The one owner of running campaigns' runtime state (limits, leases, samples, control state). */
   runtime: CampaignRuntime;
+  /** HTTP client to campaign downstreams: a keep-alive pool and a circuit breaker per origin. */
+  downstream: DownstreamClient;
   /** Closes queues, Redis and Postgres, in that order. Idempotent. */
   close(): Promise<void>;
 }
@@ -39,6 +42,8 @@ export interface ActionContext {
   /** The approval this application uses, or null when the policy let it apply directly. */
   approvalId: string | null;
   actor: string;
+  /** The people who approved it (their names), when it applies an approval; credit a person's decision to them, not to the proposer. */
+  approvedBy?: string[];
 }
 
 /**

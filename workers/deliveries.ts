@@ -6,10 +6,10 @@ import { defineWorker } from './define.js';
 export const deliveriesWorker = defineWorker({
   queue: deliveriesQueue,
   async process({ job, data, deps, traceId, token, stopping }) {
-    const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const outcome = await deliverBatch(deps, { campaignId: data.campaignId, batchNo: data.batchNo, traceId, finalAttempt, stopping });
+    const outcome = await deliverBatch(deps, { campaignId: data.campaignId, batchNo: data.batchNo, traceId, stopping });
     if (outcome.outcome === 'paused') {
-      // Paused, or this worker is stopping: look again in a second (any worker); the attempt is not used up.
+      // Paused, held back (Retry-After, an open circuit, no free slot) or this worker is stopping:
+      // look again in a second (any worker); the attempt is not used up.
       await job.moveToDelayed(Date.now() + 1000, token);
       throw new DelayedError();
     }

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,7 +12,7 @@ import { loginRoutes } from '../web/login.js';
 import { authenticate, requireRole } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
 import type { AppEnv } from './env.js';
-import { errorBody, handleError } from './errors.js';
+import { errorBody, handleError, validationError } from './errors.js';
 import { newRouter } from './router.js';
 import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -26,6 +27,7 @@ import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
+import { inputGuard } from './input-guard.js';
 import { hasRole, tokenTable } from './tokens.js';
 import { traceMiddleware } from './trace.js';
 
@@ -55,6 +57,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
       onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${deps.config.server.bodyLimitBytes} bytes`), 413),
     }),
   );
+  app.use(inputGuard({ jsonMaxDepth: deps.config.server.jsonMaxDepth }));
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
@@ -115,6 +118,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   return app;
 }
 
+/** The least a webhook body must be for grammY to handle it: an object with a numeric update id. */
+const TelegramUpdate = z.looseObject({ update_id: z.number().int().nonnegative() });
+
 /**
  * Telegram webhook updates, verified by the secret token Telegram echoes in
  * X-Telegram-Bot-Api-Secret-Token. Without a secret anyone could post updates,
@@ -128,5 +134,14 @@ function mountTelegramWebhook(app: OpenAPIHono<AppEnv>, deps: Deps, given?: Bot)
     return;
   }
   const bot = given ?? createBot(deps);
-  app.post('/telegram/webhook', webhookCallback(bot, 'hono', { secretToken: telegram.webhookSecret }));
+  const handle = webhookCallback(bot, 'hono', { secretToken: telegram.webhookSecret });
+  const secret = Buffer.from(telegram.webhookSecret);
+  app.post('/telegram/webhook', async (c) => {
+    const given = Buffer.from(c.req.header('x-telegram-bot-api-secret-token') ?? '');
+    if (given.length !== secret.length || !timingSafeEqual(given, secret)) return c.json(errorBody('unauthorized', 'wrong webhook secret'), 401);
+    // grammY trusts the body is an Update; anything else would throw inside it (a 500).
+    const update = TelegramUpdate.safeParse(await c.req.json().catch(() => undefined));
+    if (!update.success) return c.json(validationError(update.error, 'json'), 400);
+    return handle(c);
+  });
 }

@@ -31,7 +31,16 @@ export function bullBoards(queues: Queues): { full: Hono; readOnly: Hono } {
     createBullBoard({
       queues: queues.all().map((queue) => new BullMQAdapter(queue, { readOnlyMode })),
       serverAdapter: adapter,
-      options: { uiConfig: { boardTitle: readOnlyMode ? 'Flywheel (read-only)' : 'Flywheel' } },
+      options: {
+        uiConfig: {
+          boardTitle: readOnlyMode ? 'Flywheel (read-only)' : 'Flywheel',
+          // Back to the console: job runs and traces live on the dashboard.
+          miscLinks: [
+            { text: 'Dashboard', url: '/dashboard/overview' },
+            { text: 'Runs', url: '/dashboard/runs' },
+          ],
+        },
+      },
     });
     return new Hono().use('*', withoutExternalFonts).route(BOARD_PATH, adapter.registerPlugin());
   };

@@ -33,14 +33,15 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
       return { ok: false as const, reason: check.reason };
     }
     await trx.updateTable('approval_requests').set({ used_at: now }).where('id', '=', id).execute();
-    const approvers = (await decisionsOf(trx, id)).filter((d) => d.decision === 'approve').map((d) => `${d.channel}:${d.actor}`);
-    return { ok: true as const, row, handler, params, approvers };
+    const approvals = (await decisionsOf(trx, id)).filter((d) => d.decision === 'approve');
+    const approvers = approvals.map((d) => `${d.channel}:${d.actor}`);
+    return { ok: true as const, row, handler, params, approvers, approvedBy: [...new Set(approvals.map((d) => d.actor))] };
   });
   if (!claimed.ok) return { applied: false, reason: claimed.reason };
-  const { row, handler, params, approvers } = claimed;
+  const { row, handler, params, approvers, approvedBy } = claimed;
   let result: Record<string, unknown>;
   try {
-    result = await handler.apply(deps, params, { traceId: row.trace_id, approvalId: id, actor: row.requester });
+    result = await handler.apply(deps, params, { traceId: row.trace_id, approvalId: id, actor: row.requester, approvedBy });
   } catch (error) {
     // Not applied: release the use so the job's retry can take it.
     await deps.db.updateTable('approval_requests').set({ used_at: null }).where('id', '=', id).execute();

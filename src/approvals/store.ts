@@ -165,3 +165,9 @@ export async function listRequests(db: Db, f: RequestFilter) {
   const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(f.limit + 1).offset(f.offset).execute();
   return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
 }
+
+/** The decisions on several requests at once, oldest first. */
+export async function decisionsOfMany(db: Db, requestIds: readonly string[]) {
+  if (requestIds.length === 0) return [];
+  return db.selectFrom('approval_decisions').selectAll().where('request_id', 'in', [...requestIds]).orderBy('decided_at').orderBy('id').execute();
+}

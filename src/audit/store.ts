@@ -62,19 +62,58 @@ export async function verifyAuditLog(db: Kysely<Database>) {
     if (batch.length < page) break;
     after = Number(batch[batch.length - 1]!.seq);
   }
-  return verifyChain(
-    rows.map((r) => ({
-      seq: Number(r.seq),
-      at: new Date(r.at).toISOString(),
-      traceId: r.trace_id,
-      actor: r.actor,
-      channel: r.channel,
-      action: r.action,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      data: r.data,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    })),
-  );
+  return verifyChain(rows.map(chainEntry));
+}
+
+export interface AuditSearch {
+  actor?: string;
+  /** An action (`campaign.paused`), or a family of them ending in a dot (`campaign.`). */
+  action?: string;
+  traceId?: string;
+  from?: Date;
+  to?: Date;
+  /** Entries with a smaller seq than this: the next page. */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Audit entries matching every given filter, newest first, one page at a time (keyset on seq). */
+export async function searchAudit(db: Kysely<Database>, f: AuditSearch) {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (f.actor) query = query.where('actor', '=', f.actor);
+  if (f.action) query = f.action.endsWith('.') ? query.where('action', 'like', `${f.action.replace(/[\\%_]/g, '\\$&')}%`) : query.where('action', '=', f.action);
+  if (f.traceId) query = query.where('trace_id', '=', f.traceId);
+  if (f.from) query = query.where('at', '>=', f.from);
+  if (f.to) query = query.where('at', '<', f.to);
+  if (f.beforeSeq) query = query.where('seq', '<', f.beforeSeq);
+  const rows = await query.orderBy('seq', 'desc').limit(f.limit + 1).execute();
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}
+
+/** The action names in the log, for a filter's choices. */
+export async function auditActions(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
+  return rows.map((r) => r.action);
+}
+
+/** Entries after `seq` in chain order, at most `limit` (for verifying the chain a slice at a time). */
+export async function auditChainAfter(db: Kysely<Database>, seq: number, limit: number) {
+  const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return rows.map(chainEntry);
+}
+
+function chainEntry(r: Awaited<ReturnType<typeof auditByTrace>>[number]) {
+  return {
+    seq: Number(r.seq),
+    at: new Date(r.at).toISOString(),
+    traceId: r.trace_id,
+    actor: r.actor,
+    channel: r.channel,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    data: r.data,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
 }

@@ -154,6 +154,10 @@ export async function promoteActive(db: Db, at: Date): Promise<string[]> {
   return rows.map((r) => r.tenant_id);
 }
 
+export async function findParticipant(db: Kysely<Database>, tenantId: string) {
+  return db.selectFrom('beta_participants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+}
+
 /** The participant row, locked until the transaction ends (answers to one invitation run one at a time). */
 export async function lockParticipant(trx: Transaction<Database>, tenantId: string) {
   return trx.selectFrom('beta_participants').selectAll().where('tenant_id', '=', tenantId).forUpdate().executeTakeFirst();

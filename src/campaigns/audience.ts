@@ -34,3 +34,8 @@ export async function unknownListedUsers(db: Kysely<Database>, audience: Audienc
   }
   return audience.userIds.filter((id) => !known.has(id));
 }
+
+/** The first user an audience selects (by id), for previewing a message; undefined when it selects nobody. */
+export async function sampleRecipient(db: Kysely<Database>, audience: Audience) {
+  return audienceQuery(db, audience).orderBy('users.id').limit(1).executeTakeFirst();
+}

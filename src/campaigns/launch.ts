@@ -139,9 +139,11 @@ export async function enqueueOutstanding(deps: Deps, campaignId: string, traceId
       }),
     );
     const missing = found.filter((batchNo): batchNo is number => batchNo !== null);
+    // Attempts are counted per delivery (writeResults); the job's own attempts only bound
+    // reruns, which a lost write can cost without any delivery being tried.
     await deps.queues.enqueueBulk(
       deliveriesQueue,
-      missing.map((batchNo) => ({ name: 'batch', data: { campaignId, batchNo, traceId }, options: { jobId: batchJobId(campaignId, batchNo), attempts: campaign.max_attempts } })),
+      missing.map((batchNo) => ({ name: 'batch', data: { campaignId, batchNo, traceId }, options: { jobId: batchJobId(campaignId, batchNo), attempts: campaign.max_attempts + 2 } })),
     );
     added += missing.length;
   }

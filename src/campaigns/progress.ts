@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CampaignRow } from './store.js';
-import { deliveryCounts } from './store.js';
+import { type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
+import { deliveryCounts, getCampaign } from './store.js';
 
 /** A campaign as the API shows it: never its signature secret. */
 export function campaignView(c: CampaignRow) {
@@ -28,16 +29,31 @@ export function campaignView(c: CampaignRow) {
   };
 }
 
-/** Delivered / failed / remaining, the send rate over the last minute and the ETA at that rate. */
-export async function campaignProgress(db: Kysely<Database>, campaignId: string, now: Date) {
+/** The fields of a campaign row the send rate depends on. */
+export function rateSubject(c: Pick<CampaignRow, 'status' | 'launched_at' | 'updated_at' | 'finished_at'>): RateSubject {
+  const date = (v: Date | string | null) => (v ? new Date(v) : null);
+  // A campaign row changes `updated_at` only on a status change, so while running it is when it last started sending.
+  return { status: c.status, launchedAt: date(c.launched_at), runningSince: c.status === 'running' ? date(c.updated_at) : null, finishedAt: date(c.finished_at) };
+}
+
+/**
+ * Delivered / failed / remaining, the send rate over the time actually elapsed
+ * in the last minute (see rateWindow) and the ETA at that rate.
+ */
+export async function campaignProgress(db: Kysely<Database>, campaignId: string, now: Date, row?: CampaignRow) {
+  const campaign = row ?? (await getCampaign(db, campaignId));
   const counts = await deliveryCounts(db, campaignId);
-  const recent = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('campaign_id', '=', campaignId)
-    .where('delivered_at', '>=', new Date(now.getTime() - 60_000))
-    .executeTakeFirstOrThrow();
-  const ratePerSec = Number(recent.n) / 60;
+  const subject = campaign ? rateSubject(campaign) : { status: 'draft', launchedAt: null, runningSince: null, finishedAt: null };
+  const window = rateWindow(subject, now);
+  const recent = window
+    ? await db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('campaign_id', '=', campaignId)
+        .where('delivered_at', '>=', window.from)
+        .where('delivered_at', '<=', window.to)
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
   const remaining = counts.pending + counts.retry;
   return {
     delivered: counts.delivered,
@@ -45,7 +61,6 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
     retrying: counts.retry,
     remaining,
     total: counts.pending + counts.retry + counts.delivered + counts.dead,
-    ratePerSec,
-    etaSec: remaining === 0 ? 0 : ratePerSec > 0 ? Math.round(remaining / ratePerSec) : null,
+    ...rateAndEta(subject, window, Number(recent.n), remaining),
   };
 }

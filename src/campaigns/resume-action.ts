@@ -10,6 +10,8 @@ export const campaignResumeAction: ActionHandler = {
     return { campaignId: payload.campaignId, pausedReason: campaign?.status === 'paused' ? campaign.status_reason : null };
   },
   async apply(deps, params, context) {
-    return { resumed: await resumeCampaign(deps, String(params.campaignId), context.actor, context.traceId) };
+    // A resume a person approved is theirs, not the proposer's (the Ops agent's).
+    const actor = context.approvedBy?.length ? context.approvedBy.join(', ') : context.actor;
+    return { resumed: await resumeCampaign(deps, String(params.campaignId), actor, context.traceId) };
   },
 };

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CampaignStatus, Database } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -77,43 +77,98 @@ export async function batchDeliveries(db: Db, campaignId: string, batchNo: numbe
 }
 export type DeliveryRow = Awaited<ReturnType<typeof batchDeliveries>>[number];
 
-/** Records a success; never overwrites an earlier one (a redelivered batch finds it done). */
-export async function markDelivered(db: Db, ids: number[], result: { httpStatus: number; latencyMs: number; at: Date }) {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      status: 'delivered',
-      attempts: eb('attempts', '+', 1),
-      http_status: result.httpStatus,
-      latency_ms: result.latencyMs,
-      last_error: null,
-      delivered_at: result.at,
-      updated_at: result.at,
-    }))
-    .where('id', 'in', ids)
-    .where('status', '!=', 'delivered')
-    .execute();
+/** One delivery's answer from the downstream, waiting to be written. */
+export interface DeliveryResult {
+  id: number | string;
+  ok: boolean;
+  httpStatus: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: Date;
 }
 
-/** Records a failed attempt: `retry` while attempts remain, `dead` after the last. */
-export async function markFailed(
-  db: Db,
-  ids: number[],
-  result: { httpStatus: number | null; latencyMs: number | null; error: string; final: boolean; at: Date },
-) {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      status: result.final ? 'dead' : 'retry',
-      attempts: eb('attempts', '+', 1),
-      http_status: result.httpStatus,
-      latency_ms: result.latencyMs,
-      last_error: result.error.slice(0, 500),
-      updated_at: result.at,
-    }))
-    .where('id', 'in', ids)
-    .where('status', 'in', ['pending', 'retry'])
+/**
+ * Writes many results in one statement. Attempts are counted per delivery: a failure
+ * is `retry` while the delivery has attempts left and `dead` at its `maxAttempts`th.
+ * A success never overwrites an earlier one, and a finished delivery is never touched
+ * again (a redelivered batch finds it done).
+ */
+export async function writeResults(db: Db, results: readonly DeliveryResult[], maxAttempts: number): Promise<void> {
+  if (results.length === 0) return;
+  await sql`
+    update deliveries d set
+      status = case when v.ok then 'delivered' when d.attempts + 1 >= ${maxAttempts} then 'dead' else 'retry' end,
+      attempts = d.attempts + 1,
+      http_status = v.http_status,
+      latency_ms = v.latency_ms,
+      last_error = v.error,
+      delivered_at = case when v.ok then v.at else d.delivered_at end,
+      updated_at = v.at
+    from (
+      select unnest(${results.map((r) => String(r.id))}::bigint[]) as id,
+             unnest(${results.map((r) => r.ok)}::boolean[]) as ok,
+             unnest(${results.map((r) => r.httpStatus)}::int[]) as http_status,
+             unnest(${results.map((r) => r.latencyMs)}::real[]) as latency_ms,
+             unnest(${results.map((r) => (r.error === null ? null : r.error.slice(0, 500)))}::text[]) as error,
+             unnest(${results.map((r) => r.at.toISOString())}::timestamptz[]) as at
+    ) v
+    where d.id = v.id and d.status in ('pending', 'retry')`.execute(db);
+}
+
+/**
+ * A campaign's finished deliveries per time bucket over [from, to): delivered and
+ * given up (dead), and the p95 latency of the delivered requests. Buckets with
+ * nothing finished are absent.
+ */
+export async function deliveryBuckets(db: Db, campaignId: string, range: { from: Date; to: Date; bucketMs: number }) {
+  const at = sql`coalesce(delivered_at, updated_at)`;
+  const rows = await sql<{ t: string; delivered: number; dead: number; p95: number | null }>`
+    select (floor(extract(epoch from ${at}) * 1000 / ${range.bucketMs}) * ${range.bucketMs})::bigint as t,
+           count(*) filter (where status = 'delivered')::int as delivered,
+           count(*) filter (where status = 'dead')::int as dead,
+           percentile_cont(0.95) within group (order by latency_ms) filter (where status = 'delivered') as p95
+    from deliveries
+    where campaign_id = ${campaignId} and status in ('delivered', 'dead') and ${at} >= ${range.from} and ${at} < ${range.to}
+    group by 1 order by 1`.execute(db);
+  return rows.rows.map((r) => ({ t: Number(r.t), delivered: r.delivered, dead: r.dead, p95LatencyMs: r.p95 === null ? null : Number(r.p95) }));
+}
+
+/** Names of the campaigns with these ids (for pages that list events of many campaigns). */
+export async function campaignNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('campaigns').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * A campaign's delivery batches (one job each), from its delivery rows: how many
+ * messages, how many delivered or given up, the most attempts any took, and when
+ * the first and last finished. For the trace view; delivery jobs record no runs.
+ */
+export async function batchSummaries(db: Db, campaignId: string, limit = 200) {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select((eb) => [
+      'batch_no',
+      eb.fn.countAll<number>().as('messages'),
+      sql<number>`count(*) filter (where status = 'delivered')`.as('delivered'),
+      sql<number>`count(*) filter (where status = 'dead')`.as('dead'),
+      eb.fn.max('attempts').as('attempts'),
+      sql<Date | null>`min(coalesce(delivered_at, case when status = 'dead' then updated_at end))`.as('first_at'),
+      sql<Date | null>`max(coalesce(delivered_at, case when status = 'dead' then updated_at end))`.as('last_at'),
+    ])
+    .where('campaign_id', '=', campaignId)
+    .groupBy('batch_no')
+    .orderBy('batch_no')
+    .limit(limit)
     .execute();
+  return rows.map((r) => ({
+    batchNo: r.batch_no,
+    messages: Number(r.messages),
+    delivered: Number(r.delivered),
+    dead: Number(r.dead),
+    attempts: Number(r.attempts),
+    firstAt: r.first_at ? new Date(r.first_at) : null,
+    lastAt: r.last_at ? new Date(r.last_at) : null,
+  }));
 }

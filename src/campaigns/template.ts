@@ -12,7 +12,7 @@ export const TEMPLATE_VARIABLES = [
   'invite.declineLink',
 ] as const;
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;
+export const PLACEHOLDER = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;
 
 /** The variables a template refers to, in order of first use. */
 export function templateVariables(template: string): string[] {
@@ -27,4 +27,32 @@ export function unknownVariables(template: string): string[] {
 /** Fills the placeholders; a missing value renders as an empty string. */
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '');
+}
+
+type Part = string | { name: string };
+const compiled = new Map<string, Part[]>();
+
+/**
+ * `renderTemplate` with the template parsed once: a campaign renders one template for
+ * every recipient. Parsed templates are kept by their text (at most 256).
+ */
+export function templateRenderer(template: string): (values: Readonly<Record<string, string>>) => string {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = [];
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      parts.push(template.slice(last, match.index), { name: match[1]! });
+      last = match.index + match[0].length;
+    }
+    parts.push(template.slice(last));
+    if (compiled.size >= 256) compiled.delete(compiled.keys().next().value!);
+    compiled.set(template, parts);
+  }
+  const fixed = parts;
+  return (values) => {
+    let out = '';
+    for (const part of fixed) out += typeof part === 'string' ? part : (values[part.name] ?? '');
+    return out;
+  };
 }

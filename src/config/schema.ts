@@ -19,6 +19,7 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(3000).describe('HTTP port of web and npm start; 0: any free port'),
     host: z.string().default('0.0.0.0').describe('interface the HTTP server binds'),
     bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('largest accepted request body'),
+    jsonMaxDepth: z.number().int().min(1).max(1000).default(32).describe('deepest nesting of arrays and objects a JSON request body may have'),
     publicUrl: z.string().default('').describe('base URL used in links (Beta invitations); empty: http://localhost:PORT'),
   }),
   database: section({
@@ -91,6 +92,10 @@ export const configSchema = z.strictObject({
   }),
   campaigns: section({
     reconcileEverySec: seconds.default(60).describe('how often outstanding deliveries are checked against Redis'),
+    connectionsPerDownstream: z.number().int().min(1).max(4096).default(128).describe('keep-alive HTTP connections each process keeps per downstream origin'),
+    sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
+    materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
+    resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
   }),
   growth: section({
     enabled: z.boolean().default(true).describe('false: the Growth analysis is not scheduled'),
@@ -102,6 +107,11 @@ export const configSchema = z.strictObject({
     maxRewardStepPct: z.number().positive().max(100).default(20).describe('largest reward change one proposal makes, percent'),
     minChanceToBeat: share.default(0.95).describe('Bayesian chance to beat control a winner needs before a proposal'),
     minSamplePerArm: z.number().int().min(1).default(1000).describe('exposures every arm needs before anything is proposed, unless the experiment sets its own'),
+    stats: section({
+      engine: z.enum(['flywheel', 'growthbook']).default('flywheel').describe("statistics behind decisions: 'flywheel' (exact Beta chance to beat control, mSPRT) or 'growthbook' (gbstats' normal approximations and confidence sequences, number for number); docs/statistics.md"),
+      sequentialTuning: z.number().positive().default(5000).describe("N* of the 'growthbook' confidence sequences: the total sample size they are tightest at"),
+      cuped: z.boolean().default(true).describe("CUPED: adjust lifts with each user's activity in the attribution window before exposure (shown as 'adjusted')"),
+    }),
     planning: section({
       maxWaveSec: seconds.default(3600).describe('a campaign needing longer at its capacity budget is split into waves of at most this'),
       waveGapSec: seconds.default(900).describe('pause between waves'),

@@ -7,6 +7,7 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { DownstreamClient } from '../downstream/client.js';
 import type { ActionHandler, Deps } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/registry.js';
@@ -58,6 +59,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     },
   });
   const runtime = new CampaignRuntime({ db: database.db, redis, prefix: config.redis.prefix, initialLimit: initialLimit(config) });
+  const downstream = new DownstreamClient({ connectionsPerOrigin: config.campaigns.connectionsPerDownstream });
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -71,8 +73,10 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     metrics,
     actions: (options.extraActions ?? []).reduce((registry, handler) => registry.override(handler), new ActionRegistry(DOMAIN_ACTIONS)),
     runtime,
+    downstream,
     close() {
       closing ??= (async () => {
+        await downstream.close();
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
         await database.close();

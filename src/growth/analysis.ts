@@ -15,11 +15,17 @@ import type { SequentialResult } from './stats/sequential-test.js';
 import { twoProportionZTest } from './stats/two-proportion-z-test.js';
 import { welchTTest } from './stats/welch-t-test.js';
 import type { WelchResult } from './stats/welch-t-test.js';
+import { type ArmWithPre, type MetricLift, metricLift, statisticOf } from './metric-lifts.js';
+import { gaussianRisk } from './stats/bayesian-lift.js';
+import { confidenceSequenceOfMoments } from './stats/confidence-sequence.js';
+import { effectMoments } from './stats/effect-moments.js';
+import { type Degenerate, describeState, type InvalidInput, invalidInput } from './stats/result-state.js';
+import { checkStatistic, firstProblem } from './stats/summary-statistic.js';
 
 export type RewardMechanism = 'points' | 'streak' | 'badge' | 'referral_bonus' | 'none';
 
-/** Running totals of one arm, as the event pipeline keeps them. */
-export interface ArmAggregate extends ArmTotals {
+/** Running totals of one arm, as the event pipeline keeps them (with pre-exposure activity for CUPED when read). */
+export interface ArmAggregate extends ArmTotals, ArmWithPre {
   arm: string;
   mechanism: RewardMechanism;
   /** Reward paid per redemption, in currency units (0 for 'none'). */
@@ -35,7 +41,19 @@ export interface ExperimentInput {
   expectedWeights: Record<string, number>;
 }
 
+/**
+ * Which statistics drive the decision figures (uplift intervals, chance to beat
+ * control, expected loss, sequential test). 'flywheel': exact Beta posteriors and
+ * the mSPRT. 'growthbook': gbstats' normal approximations and asymptotic
+ * confidence sequences, number for number. See docs/statistics.md.
+ */
+export type StatsEngine = 'flywheel' | 'growthbook';
+
 export interface AnalysisOptions {
+  /** @defaultValue 'flywheel' */
+  engine?: StatsEngine;
+  /** N* of the 'growthbook' engine's confidence sequences (and of the metric table's). @defaultValue 5000 */
+  sequentialTuning?: number;
   /** Significance level for intervals and sequential tests. @defaultValue 0.05 */
   alpha?: number;
   /** Multiple-comparison correction across variants. @defaultValue 'holm' */
@@ -53,6 +71,13 @@ export interface AnalysisOptions {
 }
 
 export interface VersusControl {
+  /**
+   * Whether the conversion comparison has figures: 'not enough data' (no
+   * users, no conversions yet, …) leaves the intervals NaN (null in JSON) and
+   * the tests at p = 1 rather than showing a zero-width interval.
+   */
+  state: 'ok' | 'not enough data';
+  reason?: string;
   absoluteUplift: Interval;
   relativeUplift: Interval;
   /** Fixed-horizon pooled z-test: valid only if looked at once, at the planned sample size. */
@@ -74,6 +99,8 @@ export interface VersusControl {
   costPerIncrementalConversion: number | null;
   /** (incrementalRevenue − incrementalCost) / incrementalCost; null when the arm costs no more than control. */
   roi: number | null;
+  /** GrowthBook-compatible figures of every metric: conversion rate and revenue per user. */
+  metrics: { conversion: MetricLift; revenue: MetricLift };
 }
 
 export interface ArmAnalysis {
@@ -94,6 +121,10 @@ export interface ArmAnalysis {
 }
 
 export interface ExperimentAnalysis {
+  /** 'invalid input': an arm's totals cannot come from real data (`reason` names it); no comparison is made. */
+  state: 'ok' | 'invalid input';
+  reason?: string;
+  engine: StatsEngine;
   controlArm: string;
   alpha: number;
   correction: 'holm' | 'benjamini-hochberg';
@@ -104,24 +135,90 @@ export interface ExperimentAnalysis {
   arms: ArmAnalysis[];
 }
 
-function compare(control: ArmAggregate, variant: ArmAggregate, alpha: number): Omit<VersusControl, 'zTest' | 'sequential'> {
+const UNKNOWN: Interval = { estimate: NaN, lower: NaN, upper: NaN, standardError: NaN };
+
+function flywheelFigures(control: ArmAggregate, variant: ArmAggregate, alpha: number) {
+  return {
+    absoluteUplift: absoluteUplift(control, variant, 1 - alpha),
+    relativeUplift: relativeUplift(control, variant, 1 - alpha),
+    chanceToBeatControl: chanceToBeatControl(control, variant),
+    expectedLoss: expectedLoss(control, variant),
+  };
+}
+
+/** The decision figures from gbstats' engines: t intervals, normal posterior, absolute risk. */
+function growthbookFigures(conversion: MetricLift, control: ArmAggregate, variant: ArmAggregate) {
+  const interval = (r: MetricLift['absolute']): Interval => (r.state === 'ok' ? { estimate: r.estimate, lower: r.lower, upper: r.upper, standardError: r.standardError } : UNKNOWN);
+  const moments = effectMoments(statisticOf(control, 'conversion'), statisticOf(variant, 'conversion'), 'absolute');
+  return {
+    absoluteUplift: interval(conversion.absolute),
+    relativeUplift: interval(conversion.relative),
+    chanceToBeatControl: conversion.bayesian.state === 'ok' ? conversion.bayesian.chanceToWin : NaN,
+    expectedLoss: 'state' in moments ? NaN : gaussianRisk(moments.estimate, moments.standardError).variant,
+  };
+}
+
+function compare(control: ArmAggregate, variant: ArmAggregate, options: { alpha: number; engine: StatsEngine; sequentialTuning: number }): Omit<VersusControl, 'zTest' | 'sequential'> {
+  const { alpha, engine } = options;
   const c = armMetrics(control);
   const costPerUserControl = control.exposures > 0 ? control.rewardCost / control.exposures : 0;
   const incrementalConversions = variant.conversions - variant.exposures * c.conversionRate;
   const incrementalRevenue = variant.revenueSum - variant.exposures * c.revenuePerUser;
   const incrementalCost = variant.rewardCost - variant.exposures * costPerUserControl;
+  const metrics = { conversion: metricLift(control, variant, 'conversion', options), revenue: metricLift(control, variant, 'revenue', options) };
+  const problem = conversionProblem(control, variant);
+  const figures = engine === 'growthbook' ? growthbookFigures(metrics.conversion, control, variant) : flywheelFigures(control, variant, alpha);
+  if (problem) {
+    figures.absoluteUplift = { ...UNKNOWN, estimate: figures.absoluteUplift.estimate };
+    figures.relativeUplift = UNKNOWN;
+  }
   return {
-    absoluteUplift: absoluteUplift(control, variant, 1 - alpha),
-    relativeUplift: relativeUplift(control, variant, 1 - alpha),
+    state: problem ? 'not enough data' : 'ok',
+    ...(problem ? { reason: describeState(problem) } : {}),
+    ...figures,
     revenue: welchTTest(revenueSample(control), revenueSample(variant), 1 - alpha),
-    chanceToBeatControl: chanceToBeatControl(control, variant),
-    expectedLoss: expectedLoss(control, variant),
     incrementalConversions,
     incrementalRevenue,
     incrementalCost,
     costPerIncrementalConversion: incrementalConversions > 0 ? incrementalCost / incrementalConversions : null,
     roi: incrementalCost > 0 ? (incrementalRevenue - incrementalCost) / incrementalCost : null,
+    metrics,
   };
+}
+
+/** Why two arms' conversion rates cannot be compared yet, or null. */
+function conversionProblem(control: ArmAggregate, variant: ArmAggregate): Degenerate | null {
+  return firstProblem(checkStatistic(statisticOf(control, 'conversion'), 'control'), checkStatistic(statisticOf(variant, 'conversion'), 'variant'));
+}
+
+/** A sequential test that has seen nothing: p = 1, unbounded interval. */
+const NO_EVIDENCE: SequentialResult = { likelihoodRatio: 1, pValue: 1, lower: -Infinity, upper: Infinity };
+
+/** gbstats' always-valid sequence on the absolute conversion difference, in the mSPRT's result shape. */
+function growthbookSequential(control: ArmAggregate, variant: ArmAggregate, alpha: number, tuning: number): SequentialResult {
+  const m = effectMoments(statisticOf(control, 'conversion'), statisticOf(variant, 'conversion'), 'absolute');
+  if ('state' in m) return NO_EVIDENCE;
+  const r = confidenceSequenceOfMoments(m, control.exposures + variant.exposures, 'absolute', { alpha, tuning });
+  return { likelihoodRatio: 1 / r.pValue, pValue: r.pValue, lower: r.lower, upper: r.upper };
+}
+
+/** Totals no real arm can have: the first one found, by field. */
+export function invalidArm(arm: ArmAggregate): InvalidInput | null {
+  const name = `arms.${arm.arm}`;
+  for (const field of ['exposures', 'conversions', 'revenueSum', 'revenueSumSq', 'rewardCost'] as const) {
+    if (!Number.isFinite(arm[field])) return invalidInput(`${name}.${field}`, `${arm[field]} is not a finite number`);
+  }
+  for (const field of ['exposures', 'conversions', 'revenueSumSq'] as const) {
+    if (arm[field] < 0) return invalidInput(`${name}.${field}`, `negative (${arm[field]})`);
+  }
+  const problem: Degenerate | null = checkStatistic(statisticOf(arm, 'conversion'), name) ?? checkStatistic(statisticOf(arm, 'revenue'), name);
+  if (problem?.state === 'invalid input') return problem;
+  if (arm.pre) {
+    for (const [field, value] of Object.entries(arm.pre)) {
+      if (!Number.isFinite(value)) return invalidInput(`${name}.pre.${field}`, `${value} is not a finite number`);
+    }
+  }
+  return null;
 }
 
 function resolveMinSample(alpha: number, options: AnalysisOptions): number {
@@ -131,7 +228,7 @@ function resolveMinSample(alpha: number, options: AnalysisOptions): number {
 
 /** Everything the growth strategist needs about an experiment, per arm, from running totals. */
 export function analyzeExperiment(input: ExperimentInput, options: AnalysisOptions = {}): ExperimentAnalysis {
-  const { alpha = 0.05, correction = 'holm', srmThreshold = 0.001, mixtureVariance = 1e-4 } = options;
+  const { alpha = 0.05, correction = 'holm', srmThreshold = 0.001, mixtureVariance = 1e-4, engine = 'flywheel', sequentialTuning = 5000 } = options;
   const control = input.arms.find((a) => a.arm === input.controlArm);
   if (!control) throw new RangeError(`control arm ${input.controlArm} is not among the arms`);
   const weightOf = (arm: string) => input.expectedWeights[arm] ?? 0;
@@ -139,10 +236,15 @@ export function analyzeExperiment(input: ExperimentInput, options: AnalysisOptio
   const srm = sampleRatioMismatch(input.arms.map((a) => a.exposures), input.arms.map((a) => weightOf(a.arm)), srmThreshold);
   const minSamplePerArm = resolveMinSample(alpha, options);
 
-  const variants = input.arms.filter((a) => a !== control);
+  const invalid = input.arms.map(invalidArm).find((x) => x !== null) ?? null;
+  const variants = invalid ? [] : input.arms.filter((a) => a !== control);
   const zTests = variants.map((v) => twoProportionZTest(control, v));
   const sequential = variants.map((v) =>
-    sequentialProportionTest(control, v, { alpha, mixtureVariance, previous: options.previousSequential?.[v.arm] }),
+    conversionProblem(control, v)
+      ? NO_EVIDENCE
+      : engine === 'growthbook'
+      ? growthbookSequential(control, v, alpha, sequentialTuning)
+      : sequentialProportionTest(control, v, { alpha, mixtureVariance, previous: options.previousSequential?.[v.arm] }),
   );
   const adjust = correction === 'holm' ? holmAdjust : benjaminiHochbergAdjust;
   const zAdjusted = adjust(zTests.map((t) => t.pValue));
@@ -167,11 +269,22 @@ export function analyzeExperiment(input: ExperimentInput, options: AnalysisOptio
         i < 0
           ? null
           : {
-              ...compare(control, a, alpha),
+              ...compare(control, a, { alpha, engine, sequentialTuning }),
               zTest: { ...(zTests[i] as { z: number; pValue: number }), adjustedPValue: zAdjusted[i] as number },
               sequential: { ...(sequential[i] as SequentialResult), adjustedPValue: sequentialAdjusted[i] as number },
             },
     };
   });
-  return { controlArm: input.controlArm, alpha, correction, minSamplePerArm, srm, minSampleReached: arms.every((a) => a.minSampleReached), arms };
+  return {
+    state: invalid ? 'invalid input' : 'ok',
+    ...(invalid ? { reason: describeState(invalid) } : {}),
+    engine,
+    controlArm: input.controlArm,
+    alpha,
+    correction,
+    minSamplePerArm,
+    srm,
+    minSampleReached: arms.every((a) => a.minSampleReached),
+    arms,
+  };
 }

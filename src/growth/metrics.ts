@@ -10,6 +10,9 @@ interface StoredResult {
   goalEvent: string;
   expectedWeightsSource: string;
   analysis: {
+    state?: 'ok' | 'invalid input';
+    reason?: string;
+    engine?: string;
     controlArm: string;
     alpha: number;
     correction: string;
@@ -39,6 +42,10 @@ export async function growthMetrics(db: Kysely<Database>, now: Date) {
       analysisId: String(row.id),
       traceId: row.trace_id,
       analysedAt: new Date(row.analysed_at).toISOString(),
+      // Analyses stored before result states existed were all computed ('ok') with Flywheel's engine.
+      state: r.analysis.state ?? 'ok',
+      ...(r.analysis.reason ? { reason: r.analysis.reason } : {}),
+      engine: r.analysis.engine ?? 'flywheel',
       controlArm: r.analysis.controlArm,
       alpha: r.analysis.alpha,
       correction: r.analysis.correction,

@@ -96,7 +96,9 @@ async function analyseExperiment(deps: Deps, experiment: Awaited<ReturnType<type
   const totals = new Map((await armTotals(deps.db, experiment, now)).map((t) => [t.arm, t]));
   const arms: ArmAggregate[] = experiment.arms.map((a) => {
     const t = totals.get(a.name);
-    return { arm: a.name, mechanism: a.mechanism, rewardAmount: a.amount, rewardCost: t?.rewardCost ?? 0, exposures: t?.exposures ?? 0, conversions: t?.conversions ?? 0, revenueSum: t?.revenueSum ?? 0, revenueSumSq: t?.revenueSumSq ?? 0 };
+    const aggregate: ArmAggregate = { arm: a.name, mechanism: a.mechanism, rewardAmount: a.amount, rewardCost: t?.rewardCost ?? 0, exposures: t?.exposures ?? 0, conversions: t?.conversions ?? 0, revenueSum: t?.revenueSum ?? 0, revenueSumSq: t?.revenueSumSq ?? 0 };
+    if (growth.stats.cuped) aggregate.pre = t?.pre ?? { conversions: 0, conversionsBoth: 0, revenueSum: 0, revenueSumSq: 0, revenueProducts: 0 };
+    return aggregate;
   });
   const exposures = arms.reduce((s, a) => s + a.exposures, 0);
   if (exposures === 0) return null;
@@ -106,10 +108,17 @@ async function analyseExperiment(deps: Deps, experiment: Awaited<ReturnType<type
   const expected = expectedWeightsOf(experiment, totals);
   const analysis = analyzeExperiment(
     { controlArm: experiment.control_arm, arms, expectedWeights: expected.weights },
-    { alpha: growth.alpha, minSamplePerArm: experiment.min_sample_per_arm, previousSequential: restoreSequential(previousResult?.sequentialState, arms) },
+    {
+      alpha: growth.alpha,
+      engine: growth.stats.engine,
+      sequentialTuning: growth.stats.sequentialTuning,
+      minSamplePerArm: experiment.min_sample_per_arm,
+      previousSequential: restoreSequential(previousResult?.sequentialState, arms),
+    },
   );
   const effectiveness = mechanismEffectiveness(analysis, previousResult?.effectiveness ?? []);
-  const { proposals, notes } = chooseProposals(deps, experiment, analysis, now);
+  // Figures from totals no real data can produce are not acted on.
+  const { proposals, notes } = analysis.state === 'ok' ? chooseProposals(deps, experiment, analysis, now) : { proposals: [], notes: [analysis.reason ?? 'invalid input'] };
 
   let reallocation: Record<string, unknown> | null = null;
   if (experiment.allocation_mode === 'thompson' && !analysis.srm.mismatch) {

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, ExperimentArmRow } from '../db/schema.js';
 import type { Allocation } from './assignment.js';
+import type { PreExposure } from './metric-lifts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -150,6 +151,8 @@ export interface ArmTotalsRow {
   revenueSumSq: number;
   /** Σ reward amount of converted users (a reward is paid on conversion). */
   rewardCost: number;
+  /** The exposed users' goal and revenue events in the window of the same length before exposure (CUPED's covariate). */
+  pre: PreExposure;
 }
 
 /**
@@ -157,11 +160,13 @@ export interface ArmTotalsRow {
  * delivered delivery; a conversion is a `goal_event` event of the exposed user
  * in [delivered_at, delivered_at + window) and not after `now`; revenue is the
  * numeric `revenue_property` of the user's goal and revenue events in that
- * window, summed per user.
+ * window, summed per user. `pre` measures the same two metrics for the same
+ * users over [delivered_at − window, delivered_at): activity the arm cannot
+ * have caused, which CUPED uses to take out between-user noise.
  */
 export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'campaign_id' | 'goal_event' | 'revenue_event' | 'revenue_property' | 'attribution_window_sec'>, now: Date): Promise<ArmTotalsRow[]> {
   const { goal_event: goal, revenue_event: revenueEvent, revenue_property: prop, attribution_window_sec: windowSec } = experiment;
-  const result = await sql<{ arm: string; assigned: number; finished: number; exposures: number; conversions: number; revenue_sum: number; revenue_sum_sq: number; reward_cost: number }>`
+  const result = await sql<{ arm: string; assigned: number; finished: number; exposures: number; conversions: number; revenue_sum: number; revenue_sum_sq: number; reward_cost: number; pre_conversions: number; pre_both: number; pre_revenue_sum: number; pre_revenue_sum_sq: number; pre_revenue_products: number }>`
     select d.arm,
            count(*)::int as assigned,
            count(*) filter (where d.status in ('delivered', 'dead'))::int as finished,
@@ -169,7 +174,12 @@ export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'campaig
            count(*) filter (where c.converted)::int as conversions,
            coalesce(sum(c.revenue), 0)::float8 as revenue_sum,
            coalesce(sum(c.revenue * c.revenue), 0)::float8 as revenue_sum_sq,
-           coalesce(sum(case when c.converted then (d.reward ->> 'amount')::float8 else 0 end), 0)::float8 as reward_cost
+           coalesce(sum(case when c.converted then (d.reward ->> 'amount')::float8 else 0 end), 0)::float8 as reward_cost,
+           count(*) filter (where p.converted)::int as pre_conversions,
+           count(*) filter (where p.converted and c.converted)::int as pre_both,
+           coalesce(sum(p.revenue), 0)::float8 as pre_revenue_sum,
+           coalesce(sum(p.revenue * p.revenue), 0)::float8 as pre_revenue_sum_sq,
+           coalesce(sum(p.revenue * coalesce(c.revenue, 0)), 0)::float8 as pre_revenue_products
     from deliveries d
     left join lateral (
       select bool_or(e.type = ${goal}) as converted,
@@ -182,6 +192,16 @@ export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'campaig
         and e.occurred_at < d.delivered_at + make_interval(secs => ${windowSec}::int)
         and e.occurred_at <= ${now}
     ) c on true
+    left join lateral (
+      select bool_or(e.type = ${goal}) as converted,
+             sum(case when jsonb_typeof(e.properties -> ${prop}::text) = 'number' then (e.properties ->> ${prop}::text)::float8 else 0 end) as revenue
+      from events e
+      where d.status = 'delivered' and d.delivered_at <= ${now}
+        and e.user_id = d.user_id
+        and e.type in (${goal}, ${revenueEvent})
+        and e.occurred_at >= d.delivered_at - make_interval(secs => ${windowSec}::int)
+        and e.occurred_at < d.delivered_at
+    ) p on true
     where d.campaign_id = ${experiment.campaign_id} and d.arm is not null
     group by d.arm
     order by d.arm`.execute(db);
@@ -194,6 +214,13 @@ export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'campaig
     revenueSum: Number(r.revenue_sum),
     revenueSumSq: Number(r.revenue_sum_sq),
     rewardCost: Number(r.reward_cost),
+    pre: {
+      conversions: Number(r.pre_conversions),
+      conversionsBoth: Number(r.pre_both),
+      revenueSum: Number(r.pre_revenue_sum),
+      revenueSumSq: Number(r.pre_revenue_sum_sq),
+      revenueProducts: Number(r.pre_revenue_products),
+    },
   }));
 }
 

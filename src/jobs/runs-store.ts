@@ -60,3 +60,26 @@ export async function latestRuns(db: Kysely<Database>) {
     .orderBy('id', 'desc')
     .execute();
 }
+
+/** Every run of every job that carried this trace id, in start order. */
+export async function jobRunsByTrace(db: Kysely<Database>, traceId: string, limit = 500) {
+  return db.selectFrom('job_runs').selectAll().where('trace_id', '=', traceId).orderBy('started_at').orderBy('id').limit(limit).execute();
+}
+
+export interface RunFilter {
+  queues?: string[];
+  status?: 'running' | 'completed' | 'failed';
+  /** Runs with a smaller id than this: the next page. */
+  beforeId?: string;
+  limit: number;
+}
+
+/** Job runs, newest first, one page at a time (keyset on id). */
+export async function listRuns(db: Kysely<Database>, f: RunFilter) {
+  let query = db.selectFrom('job_runs').selectAll();
+  if (f.queues?.length) query = query.where('queue', 'in', f.queues);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.beforeId) query = query.where('id', '<', f.beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}

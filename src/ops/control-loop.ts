@@ -53,7 +53,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
       let windowSamples = await runtime.readSamples(id, control.windowStartedAt);
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
-        windowSamples.push(...(await probeDownstream(campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
+        windowSamples.push(...(await probeDownstream(deps.downstream, campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
       } else if (campaign.status === 'running' && windowSamples.length < ops.thresholds.minSamples) {
         // A downstream slow enough that the controller cut sending to a trickle answers fewer
         // requests per window than minSamples: judge the newest minSamples answers instead, or

@@ -1,6 +1,6 @@
 import type { Sample } from '../campaign-runtime/samples.js';
 import type { CampaignRow } from '../campaigns/store.js';
-import { sendToDownstream } from '../downstream/send.js';
+import type { DownstreamClient } from '../downstream/client.js';
 
 /**
  * While a campaign is auto-paused nothing is sent, so nothing shows whether the
@@ -8,11 +8,11 @@ import { sendToDownstream } from '../downstream/send.js';
  * (`{ "probe": true }`, header `x-flywheel-probe: 1`, no recipient) per window;
  * receivers must acknowledge and ignore them.
  */
-export async function probeDownstream(campaign: CampaignRow, count: number, now: () => number): Promise<Sample[]> {
+export async function probeDownstream(client: DownstreamClient, campaign: CampaignRow, count: number, now: () => number): Promise<Sample[]> {
   const channel = { ...campaign.channel, headers: { ...campaign.channel.headers, 'x-flywheel-probe': '1' } };
   const results = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      sendToDownstream(channel, campaign.channel_secret, { campaignId: campaign.id, idempotencyKey: `probe:${campaign.id}:${now()}:${i}`, body: { probe: true, campaignId: campaign.id } }),
+      client.request(channel, campaign.channel_secret, { campaignId: campaign.id, idempotencyKey: `probe:${campaign.id}:${now()}:${i}`, body: { probe: true, campaignId: campaign.id } }),
     ),
   );
   return results.map((r) => ({ at: now(), latencyMs: r.latencyMs, ok: r.ok, ...(r.status === null ? {} : { status: r.status }) }));

@@ -1,4 +1,3 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { ApprovalNotFoundError } from '../approvals/errors.js';
@@ -6,7 +5,7 @@ import { approvalDetail, approvalList, resolveId } from '../approvals/read.js';
 import { recordDecision } from '../approvals/record-decision.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
-import { apiRoot, callbackSecret } from './api.js';
+import { callbackSecret, clientOptions, shortRetries } from './api.js';
 import { decodeCallback } from './callback-data.js';
 import { markUpdateSeen } from './store.js';
 
@@ -17,8 +16,8 @@ import { markUpdateSeen } from './store.js';
  */
 export function createBot(deps: Deps, options: { botInfo?: UserFromGetMe } = {}): Bot {
   const config = deps.config.telegram;
-  const bot = new Bot(config.botToken, { botInfo: options.botInfo, client: { apiRoot: apiRoot(config) } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  const bot = new Bot(config.botToken, { botInfo: options.botInfo, client: clientOptions(config) });
+  bot.api.config.use(shortRetries());
   const secret = callbackSecret(config);
   const approverOf = (ctx: Context) => config.approvers.find((a) => a.userId === ctx.from?.id);
 

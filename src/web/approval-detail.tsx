@@ -1,6 +1,6 @@
 import type { ApprovalDetail } from '../approvals/view.js';
 import { ApprovalsFrame, Badge, Channels } from './approval-parts.js';
-import { timeLeft, when } from './format.js';
+import { timeLeft, traceHref, when } from './format.js';
 
 export interface DetailProps {
   user: string;
@@ -65,7 +65,9 @@ export function DetailPage(props: DetailProps) {
           </dd>
           <dt>Trace id</dt>
           <dd>
-            <code>{a.traceId}</code>
+            <a href={traceHref(a.traceId)} data-testid="trace-link">
+              <code>{a.traceId}</code>
+            </a>
           </dd>
           <dt>Created</dt>
           <dd>{when(a.createdAt)}</dd>

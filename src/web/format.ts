@@ -50,3 +50,20 @@ export function flashMessage(query: { result?: string; decision?: string; refusa
       return null;
   }
 }
+
+/** "45 s", "2 min 56 s", "3 h 20 min": a span in seconds for a person. */
+export function duration(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '–';
+  const s = Math.round(sec);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  const h = Math.floor(s / 3600);
+  if (h < 48) return `${h} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** A duration in milliseconds: "120 ms", "3.4 s", then as `duration`. */
+export const durationMs = (ms: number | null) => (ms === null ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : duration(ms / 1000));
+
+/** A link to the trace view of one trace id. */
+export const traceHref = (traceId: string) => `/dashboard/traces/${encodeURIComponent(traceId)}`;

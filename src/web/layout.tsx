@@ -16,7 +16,22 @@ button.secondary{background:#fff;color:#1d2330}
 .progress{position:relative;background:#e3e6ea;border-radius:4px;height:1.3rem;min-width:160px;overflow:hidden;display:flex}
 .progress .bar{height:100%}.progress .done{background:#5b8def}.progress .failed{background:#d9534f}
 .progress span{position:absolute;left:.4rem;top:0;font-size:.8rem;line-height:1.3rem}
-figure.chart{margin:0 0 1rem}figure.chart svg{width:100%;max-width:560px;background:#fff;border:1px solid #e3e6ea}
+figure.chart{margin:0 0 1rem;min-width:0}figure.chart svg{width:100%;height:auto;background:#fff;border:1px solid #e3e6ea}
+.grid.wide{grid-template-columns:repeat(auto-fit,minmax(min(100%,480px),1fr))}
+figure.chart circle:hover{r:5}
+a.button{display:inline-block;text-decoration:none;border:1px solid #1d2330;background:#1d2330;color:#fff;border-radius:4px;padding:.35rem .7rem}
+a.button.secondary{background:#fff;color:#1d2330}
+.scroll{overflow-x:auto;max-width:100%}
+a.range{padding:.2rem .6rem;border:1px solid #c9ced6;border-radius:4px;text-decoration:none;color:#1d2330;background:#fff}a.range.current{background:#1d2330;color:#fff}
+header{flex-wrap:wrap}
+.field{display:block;margin:.6rem 0}.field label{display:block;font-weight:600;margin-bottom:.2rem}
+.field .hint{font-size:.85rem}.field .error{font-size:.9rem;margin-top:.2rem}
+.field input[type=text],.field input[type=url],.field input[type=number],.field input[type=password],.field textarea,.field select{width:100%;max-width:36rem;box-sizing:border-box}
+fieldset{border:1px solid #e3e6ea;border-radius:6px;margin:0 0 1rem;background:#fff}
+.preview{white-space:pre-wrap;background:#f0f3f8;border-radius:4px;padding:.6rem}
+.unknown-var{background:#ffe3e3;color:#b00020}
+.timeline td:first-child{white-space:nowrap}
+@media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem .35rem}}
 .legend{margin-left:.6rem;font-size:.85rem}.actions{display:flex;gap:.5rem;margin:.5rem 0}
 `;
 
@@ -39,6 +54,8 @@ const NAV: [string, string][] = [
   ['/dashboard/growth', 'Growth'],
   ['/dashboard/beta', 'Beta'],
   ['/dashboard/approvals', 'Approvals'],
+  ['/dashboard/runs', 'Runs'],
+  ['/dashboard/audit', 'Audit'],
   ['/admin/queues', 'Queues'],
 ];
 

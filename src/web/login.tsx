@@ -28,8 +28,23 @@ function LoginPage(props: { next: string; error?: string }) {
   );
 }
 
-/** Only same-site relative paths, so `next` cannot send a user elsewhere. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : '/');
+const HERE = 'http://flywheel.invalid';
+
+/**
+ * Only a path that the URL parser resolves to this origin, and only as it resolved
+ * it: browsers read `/\evil.example` and `/<TAB>/evil.example` as `//evil.example`
+ * (another host), which a check on the raw text misses.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, HERE);
+  } catch {
+    return '/';
+  }
+  return url.origin === HERE ? `${url.pathname}${url.search}${url.hash}` : '/';
+}
 
 export function loginRoutes(options: { tokens: readonly TokenEntry[]; sessionSecret: string; clock: Clock; secureCookies: boolean }) {
   return new Hono<AppEnv>()

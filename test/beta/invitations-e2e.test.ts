@@ -153,6 +153,26 @@ describe('beta invitations end to end', () => {
     assert.equal((await call('GET', '/api/v1/audit/verify', undefined, TOKENS.viewer)).body.ok, true);
   });
 
+  it('an answer is final: the other answer is refused, and opening the link shows the recorded answer', async () => {
+    const tenantId = ENGAGED[0]!.id;
+    const { accept, decline } = tokens.get(tenantId)!;
+    const flipped = await call('POST', `/beta/invitations/${decline}/decline`, undefined, null);
+    assert.equal(flipped.status, 409, flipped.text);
+    assert.equal(flipped.body.error.code, 'already_answered');
+    const form = await app.request(`/beta/invitations/${decline}/decline`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    assert.equal(form.status, 409);
+    assert.match(await form.text(), /Welcome to the Beta/);
+    for (const [token, answer] of [[accept, 'accept'], [decline, 'decline']] as const) {
+      const page = await call('GET', `/beta/invitations/${token}/${answer}`, undefined, null);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.text, /<form/);
+      assert.match(page.text, /Welcome to the Beta: your answer is recorded/);
+    }
+    assert.equal(await statusOf(tenantId), 'accepted');
+    const audit = await call('GET', `/api/v1/audit?trace=${traceId}`, undefined, TOKENS.viewer);
+    assert.equal(audit.body.items.filter((e: { action: string; subjectId: string }) => e.action === 'beta.declined' && e.subjectId === tenantId).length, 0);
+  });
+
   it('declines through the confirmation form', async () => {
     const tenantId = ENGAGED[1]!.id;
     const res = await app.request(`/beta/invitations/${tokens.get(tenantId)!.decline}/decline`, {

@@ -79,6 +79,22 @@ describe('the campaign runtime', () => {
     assert.ok(keys.length >= 3, keys.join(', '));
   });
 
+  it('bulk grants never exceed the rate cap over a second', async () => {
+    await ctx.deps.runtime.setCap(id, { concurrency: 1000, ratePerSec: 20 });
+    await ctx.deps.runtime.start(id);
+    const started = Date.now();
+    let granted = 0;
+    while (Date.now() - started < 1000) {
+      const got = await ctx.deps.runtime.acquire(id, host, 8, 5000, { maxWaitMs: 0 });
+      if (got.ok) {
+        granted += got.leases.ids.length;
+        await ctx.deps.runtime.release(id, got.leases.ids);
+      }
+    }
+    assert.ok(granted <= 20 + 2, `${granted} leases in a second at 20/s`);
+    assert.ok(granted >= 10, `${granted} leases in a second at 20/s`);
+  });
+
   it('holds sends to a downstream while it asked to wait (Retry-After)', async () => {
     await ctx.deps.runtime.blockDownstream(host, 10_000);
     const got = await ctx.deps.runtime.acquire(id, host, 1, 5000, { maxWaitMs: 50 });

@@ -77,7 +77,7 @@ function scenario(autoResume: boolean) {
       await waitFor(async () => (await getCampaign(ctx.deps.db, campaign.id))?.status === 'completed', { timeoutMs: 120_000, what: 'completion after resume' });
       assert.ok(downstream.probes > 0, 'recovery was judged on probes while paused');
       const resumed = await ctx.deps.db.selectFrom('audit_log').select('actor').where('subject_id', '=', campaign.id).where('action', '=', 'campaign.resumed').executeTakeFirstOrThrow();
-      assert.equal(resumed.actor, 'ops');
+      assert.equal(resumed.actor, autoResume ? 'ops' : 'alice', 'a resume a person approved is credited to that person');
       if (!autoResume) {
         const applied = await ctx.deps.db.selectFrom('audit_log').select('data').where('action', '=', 'action.applied').where('subject_id', '=', 'campaign.resume').executeTakeFirstOrThrow();
         assert.deepEqual((applied.data as { approvers: string[] }).approvers, ['console:alice']);

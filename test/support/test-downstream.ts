@@ -26,7 +26,8 @@ export class TestDownstream {
 
   constructor(private readonly secret: string) {}
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free one). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
@@ -57,7 +58,10 @@ export class TestDownstream {
         }, this.latencyMs);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     const address = this.server.address();
     this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/deliver`;
     return this;

@@ -54,6 +54,13 @@ describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
     await downstream.stop();
   });
 
+  it('shows an empty Campaigns page that points operators to the New campaign form', async () => {
+    const empty = await page('/dashboard/campaigns', TOKENS.operator);
+    assert.match(empty.html, /data-testid="empty-campaigns"/);
+    assert.match(empty.html, /href="\/dashboard\/campaigns\/new"/);
+    assert.doesNotMatch((await page('/dashboard/campaigns')).html, /href="\/dashboard\/campaigns\/new"/, 'a viewer is not offered the form');
+  });
+
   it('shows a finished campaign with its progress, send-rate and latency charts and its events', async () => {
     const id = await launch('Finished one', { concurrency: 8 });
     await waitFor(async () => (await getCampaign(ctx.deps.db, id))?.status === 'completed', { what: 'completion' });
@@ -65,6 +72,12 @@ describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
     assert.match(detail.html, /<svg[^>]*aria-label="Send rate"/);
     assert.match(detail.html, /<svg[^>]*aria-label="Latency"/);
     assert.match(detail.html, /campaign\.completed/);
+    assert.match(detail.html, /aria-label="Time range"/);
+    assert.match(detail.html, /href="\/dashboard\/campaigns\/[0-9a-f-]+\?range=24h"/);
+    assert.match(detail.html, /<title>[0-9:]+ · delivered\/s: [0-9.]+ \/s<\/title>/, 'hover values on the points');
+    assert.match(detail.html, /href="\/dashboard\/traces\/[^"]+" data-testid="trace-link"/);
+    assert.match(detail.html, /over the last \d+ (s|min)/, 'the rate says what span it was measured over');
+    assert.equal((await page(`/dashboard/campaigns/${id}?range=1h`)).status, 200);
     assert.doesNotMatch(detail.html, /data-action=/, 'a viewer sees no controls, and a finished campaign has none');
   });
 
@@ -99,6 +112,8 @@ describe('dashboard: overview, campaigns, Ops, Growth and Beta pages', () => {
     assert.equal(ops.status, 200);
     assert.match(ops.html, /data-testid="desired-workers"/);
     assert.match(ops.html, /launch to an unmeasured downstream/);
+    assert.match(ops.html, /Capacity of each downstream/);
+    assert.doesNotMatch(ops.html, />backlog_drain</, 'reason codes are shown in words');
     const anonymous = await app.request('/dashboard/ops');
     assert.equal(anonymous.status, 303);
     assert.match(anonymous.headers.get('location') ?? '', /^\/login/);

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { type Answer, answerInvitation, InvitationAnswerError } from '../../beta/answer-invitation.js';
+import { type Answer, answerInvitation, InvitationAnswerError, recordedAnswer } from '../../beta/answer-invitation.js';
 import { latestReport } from '../../beta/feedback-store.js';
 import { InvitationsOffError, proposeInvitations, UnknownTenantError } from '../../beta/invitations.js';
 import { candidatesView } from '../../beta/program-status.js';
@@ -121,6 +121,7 @@ const STATUS_OF: Record<InvitationAnswerError['reason'], { status: 400 | 403 | 4
   expired: { status: 410, code: 'expired' },
   not_invited: { status: 404, code: 'not_found' },
   opted_out: { status: 409, code: 'opted_out' },
+  already_answered: { status: 409, code: 'already_answered' },
 };
 
 const Token = z.object({ token: z.string().min(1).max(2000), answer: z.enum(['accept', 'decline']) });
@@ -153,6 +154,9 @@ const answerPost = createRoute({
   },
 });
 
+const answerText = (status: string) =>
+  status === 'declined' ? 'You declined the Beta invitation. Thank you for letting us know.' : 'Welcome to the Beta: your answer is recorded.';
+
 const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
@@ -173,6 +177,8 @@ export function betaInvitationRoutes(deps: Deps) {
   return newRouter()
     .openapi(answerPage, async (c) => {
       const { token, answer } = c.req.valid('param');
+      const recorded = await recordedAnswer(deps, token).catch(toApiError);
+      if (recorded) return c.html(page('Your answer is recorded', `<p>${escape(answerText(recorded))}</p>`), 200);
       const verb = answer === 'accept' ? 'Join' : 'Decline';
       const action = `/beta/invitations/${encodeURIComponent(token)}/${answer}`;
       return c.html(
@@ -182,11 +188,13 @@ export function betaInvitationRoutes(deps: Deps) {
     })
     .openapi(answerPost, async (c) => {
       const { token, answer } = c.req.valid('param');
-      const result = await answerInvitation(deps, token, answer as Answer).catch(toApiError);
-      if (isForm(c)) {
-        const text = result.status === 'declined' ? 'You declined the Beta invitation. Thank you for letting us know.' : 'Welcome to the Beta: your answer is recorded.';
-        return c.html(page('Thank you', `<p>${escape(text)}</p>`), 200);
-      }
+      const result = await answerInvitation(deps, token, answer as Answer).catch(async (error: unknown) => {
+        // The form gets the recorded answer as a page; an API caller the 409.
+        if (isForm(c) && error instanceof InvitationAnswerError && error.reason === 'already_answered') return null;
+        return toApiError(error);
+      });
+      if (!result) return c.html(page('Your answer is recorded', `<p>${escape(answerText((await recordedAnswer(deps, token))!))}</p>`), 409);
+      if (isForm(c)) return c.html(page('Thank you', `<p>${escape(answerText(result.status))}</p>`), 200);
       return c.json(result, 200);
     });
 }

@@ -5,13 +5,13 @@ import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { newRouter } from '../router.js';
-import { errorResponses, json } from '../schemas.js';
+import { errorResponses, json, SafeString } from '../schemas.js';
 
-const QueueParam = z.object({ queue: z.string().min(1).max(64).openapi({ example: 'ops-monitor' }) });
+const QueueParam = z.object({ queue: SafeString.min(1).max(64).openapi({ example: 'ops-monitor' }) });
 
 const TriggerBody = z
   .strictObject({
-    name: z.string().min(1).max(64).optional().openapi({ description: 'job name; default "manual"' }),
+    name: SafeString.min(1).max(64).optional().openapi({ description: 'job name; default "manual"' }),
     data: z.record(z.string(), z.unknown()).optional().openapi({ description: "the queue's payload, without traceId" }),
   })
   .openapi('TriggerJob');

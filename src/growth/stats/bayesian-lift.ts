@@ -1,6 +1,6 @@
 import { type DifferenceType, type EffectMoments, effectMoments } from './effect-moments.js';
 import { normalCdf, normalPdf, normalQuantile } from './normal.js';
-import type { Degenerate, Stated } from './result-state.js';
+import type { Stated } from './result-state.js';
 import type { SummaryStatistic } from './summary-statistic.js';
 
 export interface BayesianLift {
@@ -54,7 +54,7 @@ export function posteriorOfMoments(m: EffectMoments, difference: DifferenceType,
  * is the normal approximation N(estimate, se²) of the delta-method moments, for
  * proportions and for means alike.
  */
-export function bayesianLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType = 'relative', alpha = 0.05): Stated<BayesianLift> | Degenerate {
+export function bayesianLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType = 'relative', alpha = 0.05): Stated<BayesianLift> {
   const moments = effectMoments(a, b, difference);
   if ('state' in moments) return moments;
   return { state: 'ok', ...posteriorOfMoments(moments, difference, alpha) };

@@ -1,5 +1,5 @@
 import { type DifferenceType, type EffectMoments, effectMoments } from './effect-moments.js';
-import type { Degenerate, Stated } from './result-state.js';
+import type { Stated } from './result-state.js';
 import type { SummaryStatistic } from './summary-statistic.js';
 
 export interface ConfidenceSequenceOptions {
@@ -57,7 +57,7 @@ export function confidenceSequenceOfMoments(m: EffectMoments, n: number, differe
   };
 }
 
-export function confidenceSequenceLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType = 'relative', options: ConfidenceSequenceOptions = {}): Stated<ConfidenceSequenceLift> | Degenerate {
+export function confidenceSequenceLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType = 'relative', options: ConfidenceSequenceOptions = {}): Stated<ConfidenceSequenceLift> {
   const moments = effectMoments(a, b, difference);
   if ('state' in moments) return moments;
   return { state: 'ok', ...confidenceSequenceOfMoments(moments, a.n + b.n, difference, options) };

@@ -1,5 +1,5 @@
 import { type Degenerate, notEnoughData } from './result-state.js';
-import { checkStatistic, meanOf, type SummaryStatistic, varianceOf } from './summary-statistic.js';
+import { checkStatistic, firstProblem, meanOf, type SummaryStatistic, varianceOf } from './summary-statistic.js';
 
 export type DifferenceType = 'absolute' | 'relative';
 
@@ -17,7 +17,7 @@ export interface EffectMoments {
  * two independent means, Var(μ̂b/μ̂a) ≈ (σ²b/nb)/μa² + μb²(σ²a/na)/μa⁴.
  */
 export function effectMoments(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType): EffectMoments | Degenerate {
-  const problem = checkStatistic(a, 'control') ?? checkStatistic(b, 'variant');
+  const problem = firstProblem(checkStatistic(a, 'control'), checkStatistic(b, 'variant'));
   if (problem) return problem;
   return liftMoments(meanOf(a), varianceOf(a) / a.n, meanOf(b), varianceOf(b) / b.n, difference);
 }

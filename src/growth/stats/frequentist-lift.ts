@@ -1,5 +1,5 @@
 import { type DifferenceType, type EffectMoments, effectMoments } from './effect-moments.js';
-import type { Degenerate, Stated } from './result-state.js';
+import { notEnoughData, type Stated } from './result-state.js';
 import { studentTQuantile, studentTSf } from './student-t.js';
 import { type SummaryStatistic, varianceOf } from './summary-statistic.js';
 
@@ -47,10 +47,12 @@ export function tTestOfMoments(moments: EffectMoments, df: number, difference: D
  * Welch–Satterthwaite df from the arms' variances, and the t quantile for the
  * interval of both the absolute and the relative lift.
  */
-export function frequentistLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType, alpha = 0.05): Stated<FrequentistLift> | Degenerate {
+export function frequentistLift(a: SummaryStatistic, b: SummaryStatistic, difference: DifferenceType, alpha = 0.05): Stated<FrequentistLift> {
   const moments = effectMoments(a, b, difference);
   if ('state' in moments) return moments;
-  return { state: 'ok', ...tTestOfMoments(moments, welchSatterthwaiteDf(a, b), difference, alpha) };
+  const df = welchSatterthwaiteDf(a, b);
+  if (!(df > 0 && df < Infinity)) return notEnoughData('variances too small to estimate degrees of freedom');
+  return { state: 'ok', ...tTestOfMoments(moments, df, difference, alpha) };
 }
 
 

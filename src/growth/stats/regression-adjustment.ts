@@ -1,6 +1,6 @@
 import type { DifferenceType, EffectMoments } from './effect-moments.js';
-import { type Degenerate, notEnoughData } from './result-state.js';
-import { checkStatistic, meanOf, type SummaryStatistic, varianceOf } from './summary-statistic.js';
+import { type Degenerate, invalidInput, notEnoughData } from './result-state.js';
+import { checkStatistic, firstProblem, meanOf, type SummaryStatistic, varianceOf } from './summary-statistic.js';
 
 /**
  * One arm's metric after exposure (`post`) and the same metric over the same
@@ -52,13 +52,17 @@ export function cupedTheta(a: AdjustableStatistic, b: AdjustableStatistic): numb
  * With θ = 0 (no pre-period variance) this is the unadjusted lift.
  */
 export function adjustedMoments(a: AdjustableStatistic, b: AdjustableStatistic, difference: DifferenceType): AdjustedMoments | Degenerate {
-  for (const [s, name] of [[a, 'control'], [b, 'variant']] as const) {
-    const problem = checkStatistic(s.post, name) ?? (s.pre.n === s.post.n ? null : notEnoughData(`${name}: pre-period users differ from post-period users`));
-    if (problem) return problem;
-    const preProblem = checkStatistic(s.pre, `${name}.pre`);
-    if (preProblem?.state === 'invalid input') return preProblem;
-    if (!Number.isFinite(s.sumOfProducts)) return { state: 'invalid input', field: `${name}.sumOfProducts`, reason: `${s.sumOfProducts} is not a finite number` };
-  }
+  const problems = ([[a, 'control'], [b, 'variant']] as const).flatMap(([s, name]) => {
+    const pre = checkStatistic(s.pre, `${name}.pre`);
+    return [
+      checkStatistic(s.post, name),
+      pre?.state === 'invalid input' ? pre : null,
+      Number.isFinite(s.sumOfProducts) ? null : invalidInput(`${name}.sumOfProducts`, `${s.sumOfProducts} is not a finite number`),
+      s.pre.n === s.post.n ? null : invalidInput(`${name}.pre.n`, 'pre-period users differ from post-period users'),
+    ];
+  });
+  const problem = firstProblem(...problems);
+  if (problem) return problem;
   const theta = cupedTheta(a, b);
   const part = (s: AdjustableStatistic) => {
     const cov = covariance(s.post.n, s.post, s.pre, s.sumOfProducts);

@@ -35,11 +35,13 @@ export function checkStatistic(s: SummaryStatistic, name: string): Degenerate | 
   for (const [field, value] of fields) {
     if (!Number.isFinite(value)) return invalidInput(`${name}.${field}`, `${value} is not a finite number`);
   }
-  if (s.n < 0 || !Number.isInteger(s.n)) return invalidInput(`${name}.n`, `user count ${s.n} is not a whole number ≥ 0`);
+  if (s.n < 0 || !Number.isSafeInteger(s.n)) return invalidInput(`${name}.n`, `user count ${s.n} is not a whole number ≥ 0`);
   if (s.kind === 'proportion') {
+    if (!Number.isSafeInteger(s.sum)) return invalidInput(`${name}.sum`, `conversions ${s.sum} is not a whole number`);
     if (s.sum < 0) return invalidInput(`${name}.sum`, `negative conversions (${s.sum})`);
     if (s.sum > s.n) return invalidInput(`${name}.sum`, `more conversions (${s.sum}) than users (${s.n})`);
   } else {
+    if (s.n === 0 && (s.sum !== 0 || s.sumSquares !== 0)) return invalidInput(`${name}.sum`, 'values without users');
     if (s.sumSquares < 0) return invalidInput(`${name}.sumSquares`, `negative sum of squares (${s.sumSquares})`);
     // Σx² ≥ (Σx)²/n for any real data (Cauchy–Schwarz); allow rounding in the sums.
     if (s.n > 0 && s.sumSquares - (s.sum * s.sum) / s.n < -1e-9 * Math.max(1, s.sumSquares)) {
@@ -50,4 +52,9 @@ export function checkStatistic(s: SummaryStatistic, name: string): Degenerate | 
   if (s.kind === 'mean' && s.n === 1) return notEnoughData(`one user in ${name}: no variance yet`);
   if (!(varianceOf(s) > 0)) return notEnoughData(`no variance in ${name} (${s.kind === 'proportion' ? (s.sum === 0 ? 'no conversions' : 'every user converted') : 'every user has the same value'})`);
   return null;
+}
+
+/** The first invalid-input problem among several, else the first of any kind, else null. */
+export function firstProblem(...problems: Array<Degenerate | null>): Degenerate | null {
+  return problems.find((p) => p?.state === 'invalid input') ?? problems.find((p) => p !== null) ?? null;
 }

@@ -32,6 +32,8 @@ export function welchTTest(control: MeanSample, variant: MeanSample, confidence 
     return { difference, t: difference === 0 ? 0 : Math.sign(difference) * Infinity, df, pValue: difference === 0 ? 1 : 0, lower: difference, upper: difference, standardError: 0 };
   }
   const df = (vc + vv) ** 2 / (vc ** 2 / (control.n - 1) + vv ** 2 / (variant.n - 1));
+  // Subnormal variances (≈1e-320) underflow in the squares: no degrees of freedom, no test.
+  if (!(df > 0 && df < Infinity)) return { difference, t: NaN, df: NaN, pValue: 1, lower: -Infinity, upper: Infinity, standardError };
   const t = difference / standardError;
   const margin = studentTQuantile(1 - (1 - confidence) / 2, df) * standardError;
   return {

@@ -23,7 +23,7 @@ export async function campaignCards(deps: Deps, filter: { status?: CampaignStatu
       status: row.status,
       statusReason: row.status_reason,
       createdAt: new Date(row.created_at).toISOString(),
-      progress: await campaignProgress(deps.db, row.id, now),
+      progress: await campaignProgress(deps.db, row.id, now, row),
     })),
   );
 }

@@ -1,51 +1,85 @@
 import type { OpsMetrics } from '../../ops/ops-metrics.js';
-import { LineChart } from '../charts.js';
-import { when } from '../format.js';
+import type { ScalingReason } from '../../ops/scaling/recommend-workers.js';
+import { traceHref, when } from '../format.js';
+import { LineChart, type Series } from '../line-chart.js';
+import { controlReasonLabel, type ScalingLabelOptions, scalingReasonLabel } from '../reason-labels.js';
 
 export interface OpsEvent {
   at: string;
   action: string;
+  actor: string;
+  traceId: string;
   subjectId: string;
+  /** The campaign's name, when the subject is a campaign. */
+  subjectName: string | null;
   data: Record<string, unknown>;
 }
 
-export function OpsLive(props: { metrics: OpsMetrics; scalingEvents: OpsEvent[]; pauseEvents: OpsEvent[] }) {
+export interface OpsPageProps {
+  metrics: OpsMetrics;
+  scalingEvents: OpsEvent[];
+  pauseEvents: OpsEvent[];
+  scaling: ScalingLabelOptions;
+  /** The controller's reason code per running campaign, from its control state. */
+  controlReasons: Record<string, string>;
+}
+
+export function OpsLive(props: OpsPageProps) {
   const { metrics } = props;
   const current = metrics.current;
-  const points = (pick: (h: OpsMetrics['history'][number]) => number | null) =>
-    metrics.history.flatMap((h) => {
-      const v = pick(h);
-      return v === null ? [] : [{ t: Date.parse(h.at), v }];
-    });
+  const series = (label: string, color: string, pick: (h: OpsMetrics['history'][number]) => number | null): Series[] => [
+    { label, color, points: metrics.history.map((h) => ({ t: Date.parse(h.at), v: pick(h) })) },
+  ];
   const scaling = metrics.recommendations.scaling?.processes.worker;
+  const observedByHost = new Map<string, number>();
+  for (const c of Object.values(current?.campaigns ?? {})) observedByHost.set(c.downstream, (observedByHost.get(c.downstream) ?? 0) + c.throughputPerSec);
+  const hosts = [...new Set([...Object.keys(current?.capacity ?? {}), ...observedByHost.keys()])];
   return (
     <>
       <section class="grid">
         <div class="card">
-          <h2>Capacity</h2>
-          <table>
-            <tbody>
-              {Object.entries(current?.capacity ?? {}).map(([host, c]) => (
+          <h2>Capacity of each downstream</h2>
+          {hosts.length === 0 ? (
+            <p class="muted">No downstream measured yet: a launch plans at the configured fallback capacity.</p>
+          ) : (
+            <table>
+              <thead>
                 <tr>
-                  <td>{host}</td>
-                  <td>{c.perSec.toFixed(1)}/s</td>
-                  <td class="muted">{when(c.measuredAt)}</td>
+                  <th>downstream</th>
+                  <th title="What the adaptive controller estimates the downstream takes within the latency target">estimated capacity</th>
+                  <th title="What campaigns sent to it over the last monitor interval">observed throughput</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          {Object.keys(current?.capacity ?? {}).length === 0 ? <p class="muted">No downstream measured yet.</p> : null}
+              </thead>
+              <tbody>
+                {hosts.map((host) => {
+                  const c = current?.capacity?.[host];
+                  return (
+                    <tr>
+                      <td>{host}</td>
+                      <td data-testid="estimated-capacity">
+                        {c ? `${c.perSec.toFixed(1)}/s` : '–'}
+                        {c ? <div class="muted">estimated {when(c.measuredAt)}</div> : null}
+                      </td>
+                      <td data-testid="observed-throughput">{observedByHost.has(host) ? `${observedByHost.get(host)!.toFixed(1)}/s` : 'nothing sent now'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
         </div>
         <div class="card">
           <h2>Workers</h2>
           {scaling ? (
-            <p data-testid="desired-workers">
-              Desired <strong>{scaling.desiredWorkers}</strong> (running {scaling.currentWorkers}) — {scaling.reason}
-            </p>
+            <>
+              <p data-testid="desired-workers">
+                Desired <strong>{scaling.desiredWorkers}</strong> (running {scaling.currentWorkers}): {scalingReasonLabel(scaling.reason, props.scaling)}
+              </p>
+              <p class="muted">{scaling.detail}</p>
+            </>
           ) : (
             <p class="muted">No recommendation yet.</p>
           )}
-          {scaling ? <p class="muted">{scaling.detail}</p> : null}
         </div>
         <div class="card">
           <h2>Round trips</h2>
@@ -60,51 +94,77 @@ export function OpsLive(props: { metrics: OpsMetrics; scalingEvents: OpsEvent[];
       </section>
       <section class="card">
         <h2>Recommendations</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>for</th>
-              <th>batch</th>
-              <th>rate</th>
-              <th>why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {metrics.recommendations.campaigns.map((c) => (
+        <div class="scroll">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/dashboard/campaigns/${c.campaignId}`}>{c.name}</a> (live)
-                </td>
-                <td>{c.batchSize ?? '–'}</td>
-                <td>{c.ratePerSec === null ? '–' : `${c.ratePerSec.toFixed(1)}/s`}</td>
-                <td class="muted">{c.reason}</td>
+                <th>for</th>
+                <th>in flight</th>
+                <th>batch</th>
+                <th>rate</th>
+                <th>why</th>
               </tr>
-            ))}
-            {metrics.recommendations.launch.map((l) => (
-              <tr>
-                <td>launch to {l.downstream ?? 'an unmeasured downstream'}</td>
-                <td>{l.recommendation.batchSize}</td>
-                <td>{l.recommendation.ratePerSec.toFixed(1)}/s</td>
-                <td class="muted">{l.recommendation.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {metrics.recommendations.campaigns.map((c) => (
+                <tr>
+                  <td>
+                    <a href={`/dashboard/campaigns/${c.campaignId}`}>{c.name}</a> (sending)
+                  </td>
+                  <td>{c.limit ?? '–'}</td>
+                  <td>{c.batchSize ?? '–'}</td>
+                  <td>{c.ratePerSec === null ? '–' : `${c.ratePerSec.toFixed(1)}/s`}</td>
+                  <td>
+                    {props.controlReasons[c.campaignId] ? controlReasonLabel(props.controlReasons[c.campaignId]!) : ''}
+                    {c.reason ? <div class="muted">{c.reason}</div> : null}
+                  </td>
+                </tr>
+              ))}
+              {metrics.recommendations.launch.map((l) => (
+                <tr>
+                  <td>launch to {l.downstream ?? 'an unmeasured downstream'}</td>
+                  <td>–</td>
+                  <td>{l.recommendation.batchSize}</td>
+                  <td>{l.recommendation.ratePerSec.toFixed(1)}/s</td>
+                  <td class="muted">{l.recommendation.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section class="grid wide">
+        <LineChart title="Backlog (waiting, prioritized and delayed jobs)" unit="jobs" series={series('waiting', '#2f6fdf', (h) => h.backlog)} />
+        <LineChart title="Observed deliveries" unit="/s" series={series('sent by campaigns', '#137333', (h) => h.deliveriesPerSec)} />
+        <LineChart title="Desired workers" unit="workers" series={series('worker', '#8a4fd8', (h) => h.desiredWorkers)} />
       </section>
       <section class="grid">
-        <LineChart title="Backlog" unit="jobs" series={[{ label: 'waiting', color: '#2f6fdf', points: points((h) => h.backlog) }]} />
-        <LineChart title="Deliveries" unit="/s" series={[{ label: 'sent', color: '#137333', points: points((h) => h.deliveriesPerSec) }]} />
-        <LineChart title="Desired workers" unit="" series={[{ label: 'worker', color: '#8a4fd8', points: points((h) => h.desiredWorkers) }]} />
-      </section>
-      <section class="grid">
-        <EventTable title="Scaling history" events={props.scalingEvents} describe={(e) => `${String(e.data.from)} → ${String(e.data.to)}: ${String(e.data.detail ?? e.data.reason ?? '')}`} />
-        <EventTable title="Pause events" events={props.pauseEvents} describe={(e) => `${e.action.replace('campaign.', '')} ${e.subjectId.slice(0, 8)} ${typeof e.data.reason === 'string' ? e.data.reason : ''}`} />
+        <EventTable
+          title="Scaling history"
+          events={props.scalingEvents}
+          describe={(e) => (
+            <>
+              {String(e.data.from)} → {String(e.data.to)} workers: {typeof e.data.reason === 'string' ? scalingReasonLabel(e.data.reason as ScalingReason, props.scaling) : ''}
+              <div class="muted">{String(e.data.detail ?? '')}</div>
+            </>
+          )}
+        />
+        <EventTable
+          title="Pauses and resumes"
+          events={props.pauseEvents}
+          describe={(e) => (
+            <>
+              {e.action === 'campaign.paused' ? 'Paused' : 'Resumed'} <a href={`/dashboard/campaigns/${e.subjectId}`}>{e.subjectName ?? e.subjectId}</a> by {e.actor}
+              {typeof e.data.reason === 'string' ? <div class="muted">{e.data.reason}</div> : null}
+            </>
+          )}
+        />
       </section>
     </>
   );
 }
 
-function EventTable(props: { title: string; events: OpsEvent[]; describe: (e: OpsEvent) => string }) {
+function EventTable(props: { title: string; events: OpsEvent[]; describe: (e: OpsEvent) => unknown }) {
   return (
     <div class="card">
       <h2>{props.title}</h2>
@@ -114,7 +174,10 @@ function EventTable(props: { title: string; events: OpsEvent[]; describe: (e: Op
           {props.events.map((e) => (
             <tr>
               <td>{when(e.at)}</td>
-              <td>{props.describe(e)}</td>
+              <td>{props.describe(e) as never}</td>
+              <td>
+                <a href={traceHref(e.traceId)}>trace</a>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,126 @@
+import { createHmac } from 'node:crypto';
+import { Pool } from 'undici';
+import type { CampaignsTable } from '../db/schema.js';
+import { admit, type BreakerOptions, type BreakerState, CLOSED, DEFAULT_BREAKER_OPTIONS, record } from './circuit-breaker.js';
+
+export interface SendResult {
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  /** Seconds the downstream asked us to wait (429/503 Retry-After). */
+  retryAfterSec: number | null;
+  error: string | null;
+}
+
+export type Channel = CampaignsTable['channel']['__select__'];
+
+export interface SendRequest {
+  campaignId: string;
+  idempotencyKey: string;
+  body: unknown;
+  /** Extra headers (e.g. the probe marker). */
+  headers?: Record<string, string>;
+}
+
+export type Sent = { sent: true; result: SendResult } | { sent: false; waitMs: number };
+
+export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/**
+ * The HTTP client to downstreams: one keep-alive undici Pool per origin (the global
+ * fetch managed ~1,500 POSTs/s here, a pool ~17,500/s) and a circuit breaker per
+ * origin. undici's dispatcher reaches any port an operator configures; the global
+ * fetch refuses the Fetch standard's "bad ports" (10080, 6000, ...).
+ * Built once per process (Deps); closed with it.
+ */
+export class DownstreamClient {
+  private readonly pools = new Map<string, Pool>();
+  private readonly breakers = new Map<string, BreakerState>();
+
+  constructor(private readonly options: { connectionsPerOrigin: number; breaker?: BreakerOptions; now?: () => number } = { connectionsPerOrigin: 128 }) {}
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: this.options.connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  private now() {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The breaker's state for an origin (open: its senders are held). */
+  breaker(origin: string): BreakerState {
+    return this.breakers.get(origin) ?? CLOSED;
+  }
+
+  /**
+   * One signed request (HMAC-SHA256 over the body, an idempotency key so a resend is
+   * recognised), unless the origin's circuit is open: then nothing is sent and the
+   * caller is told how long to hold.
+   */
+  async send(channel: Channel, secret: string, request: SendRequest, onOpen?: (holdMs: number) => void): Promise<Sent> {
+    const url = new URL(channel.url);
+    const origin = url.origin;
+    const gate = admit(this.breaker(origin), this.now());
+    if (!gate.ok) return { sent: false, waitMs: gate.waitMs };
+    this.breakers.set(origin, gate.state);
+    const result = await this.request(channel, secret, request);
+    const failed = result.status === null || result.status >= 500 || result.status === 429;
+    const next = record(this.breaker(origin), failed, this.now(), this.options.breaker ?? DEFAULT_BREAKER_OPTIONS);
+    this.breakers.set(origin, next.state);
+    if (next.openedForMs !== null) onOpen?.(next.openedForMs);
+    return { sent: true, result };
+  }
+
+  /** One signed request, whatever the breaker says (the Ops agent's probes of a paused downstream). */
+  async request(channel: Channel, secret: string, request: SendRequest): Promise<SendResult> {
+    const url = new URL(channel.url);
+    const origin = url.origin;
+    const path = url.pathname + url.search;
+    const body = JSON.stringify(request.body);
+    const started = performance.now();
+    try {
+      const response = await this.pool(origin).request({
+        method: 'POST',
+        path,
+        headers: {
+          ...channel.headers,
+          ...request.headers,
+          'content-type': 'application/json',
+          'idempotency-key': request.idempotencyKey,
+          'x-campaign-id': request.campaignId,
+          'x-flywheel-signature': signature(secret, body),
+        },
+        body,
+        // Time to the response's headers, then between body chunks: the request's timeout.
+        headersTimeout: channel.timeoutMs,
+        bodyTimeout: channel.timeoutMs,
+      });
+      await response.body.dump();
+      const latencyMs = performance.now() - started;
+      const status = response.statusCode;
+      const ok = status >= 200 && status < 300;
+      const retryAfter = response.headers['retry-after'];
+      const retryAfterSec = typeof retryAfter === 'string' && (status === 429 || status === 503) ? parseRetryAfter(retryAfter) : null;
+      return { ok, status, latencyMs, retryAfterSec, error: ok ? null : `HTTP ${status}` };
+    } catch (error) {
+      return { ok: false, status: null, latencyMs: performance.now() - started, retryAfterSec: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close().catch(() => pool.destroy())));
+    this.pools.clear();
+  }
+}
+
+function parseRetryAfter(value: string): number | null {
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, (at - Date.now()) / 1000);
+}
