@@ -18,7 +18,7 @@ describe('foreman / honcho start with the Procfile as shipped, Telegram not conf
   before(async () => {
     await buildOnce();
     ctx = await createTestContext({ config: { logging: { level: 'info' }, workers: { shutdownTimeoutSec: 5 } } });
-  });
+  }, { timeout: 600_000 }); // compiling dist takes minutes on a loaded machine
   after(async () => {
     await run?.stop();
     await ctx.cleanup();
