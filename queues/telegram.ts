@@ -7,11 +7,11 @@ import { defineQueue, RETENTION, traceField } from './define.js';
  */
 export const telegramQueue = defineQueue({
   name: 'telegram',
-  payload: z.strictObject({ ...traceField, requestId: z.uuid(), step: z.enum(['notify', 'close', 'escalate']) }),
+  payload: z.strictObject({ ...traceField, requestId: z.uuid(), step: z.enum(['notify', 'close', 'escalate', 'voided']) }),
   defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, ...RETENTION },
   triggerable: false,
   recordRuns: false,
   schedule: null,
 });
 
-export const telegramJobId = (step: 'notify' | 'close' | 'escalate', requestId: string) => `${step}-${requestId}`;
+export const telegramJobId = (step: 'notify' | 'close' | 'escalate' | 'voided', requestId: string) => `${step}-${requestId}`;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Queues } from '../queues/queues.js';
 import type { ActionRegistry } from './actions/registry.js';
@@ -9,6 +8,7 @@ import type { Database } from './db/schema.js';
 import type { DownstreamClient } from './downstream/client.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/registry.js';
+import type { RedisClient, RedisTarget } from './redis/connect.js';
 
 /**
  * Everything a part of Flywheel may use, built once by the composition root
@@ -21,8 +21,10 @@ export interface Deps {
   dbKind: 'postgres' | 'pglite';
   /** The Redis actually in use (config.redis.url, or a locally started redis-server). */
   redisUrl: string;
-  /** Producer connection: fails fast, for requests and enqueues. */
-  redis: Redis;
+  /** redisUrl with config.redis.cluster: what connectRedis needs to open more connections. */
+  redisTarget: RedisTarget;
+  /** Producer connection (a single node or a Cluster): fails fast, for requests and enqueues. */
+  redis: RedisClient;
   queues: Queues;
   logger: Logger;
   clock: Clock;
@@ -55,6 +57,17 @@ export interface ActionHandler {
   kind: string;
   currentParams?(deps: Deps, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
   apply(deps: Deps, params: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>>;
-  /** Told when a request for this action was rejected, expired or cancelled. */
-  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: 'rejected' | 'expired' | 'cancelled', context: ActionContext): Promise<void>;
+  /**
+   * Told when a request for this action ended without being applied: rejected,
+   * expired, cancelled, or approved but refused at use because its parameters changed.
+   */
+  onResolved?(deps: Deps, payload: Record<string, unknown>, outcome: ResolvedOutcome, context: ActionContext): Promise<void>;
+  /**
+   * Proposing again after a request ended unapproved files a new request, even
+   * under the same idempotency key (the key then only dedupes retries while pending).
+   * @defaultValue false: the same key always gets the first request back
+   */
+  renewAfterRefusal?: boolean;
 }
+
+export type ResolvedOutcome = 'rejected' | 'expired' | 'cancelled' | 'payload_changed';

@@ -11,6 +11,7 @@ export const telegramWorker = defineWorker({
     ]);
     const api = createTelegramApi(deps.config.telegram);
     if (data.step === 'close') return closeRequestMessages(deps, api, data.requestId);
+    if (data.step === 'voided') return sendRequestMessages(deps, api, data.requestId, 'voided');
     return sendRequestMessages(deps, api, data.requestId, data.step === 'notify' ? 'request' : 'escalation');
   },
 });

@@ -1,9 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import { ROLES, type Role } from '../vocabulary/roles.js';
+import { PERSON_ROLES, type Role } from '../vocabulary/roles.js';
 
 export interface TokenEntry {
   name: string;
+  /** Stable id of the token (config `id`, default its name): owns external requests. */
+  id: string;
+  /** Who holds it (config `person`, default its name): four eyes compares people. */
+  person: string;
   roles: readonly Role[];
   digest: Buffer;
 }
@@ -12,8 +16,8 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
 
 /** Tokens from config plus FLYWHEEL_ADMIN_TOKEN (named "admin", every role). Only digests are kept. */
 export function tokenTable(auth: Config['auth']): TokenEntry[] {
-  const entries = auth.tokens.map((t) => ({ name: t.name, roles: t.roles, digest: digest(t.token) }));
-  if (auth.adminToken) entries.push({ name: 'admin', roles: [...ROLES], digest: digest(auth.adminToken) });
+  const entries: TokenEntry[] = auth.tokens.map((t) => ({ name: t.name, id: t.id ?? t.name, person: t.person ?? t.name, roles: t.roles, digest: digest(t.token) }));
+  if (auth.adminToken) entries.push({ name: 'admin', id: 'admin', person: 'admin', roles: [...PERSON_ROLES], digest: digest(auth.adminToken) });
   return entries;
 }
 
@@ -30,8 +34,9 @@ export function findToken(table: readonly TokenEntry[], presented: string): Toke
   return found;
 }
 
-/** admin holds every permission; any valid token may read (viewer). */
+/** admin holds every permission; any valid token but an agent-only one may read (viewer). */
 export function hasRole(roles: readonly Role[], wanted: readonly Role[]): boolean {
   if (roles.includes('admin')) return true;
-  return wanted.some((role) => role === 'viewer' || roles.includes(role));
+  const reads = roles.some((role) => role !== 'agent');
+  return wanted.some((role) => (role === 'viewer' && reads) || roles.includes(role));
 }

@@ -1,3 +1,4 @@
+import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
@@ -30,6 +31,13 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
     const check = checkApprovalForAction({ status: row.status, payloadHash: row.payload_hash }, params, { usedAt: row.used_at });
     if (!check.ok) {
       await appendAudit(trx, { ...audit, action: 'approval.use_refused', data: { reason: check.reason, detail: check.detail } });
+      if (check.reason === 'payload_changed') {
+        await trx
+          .updateTable('approval_requests')
+          .set({ use_refused: check.reason, resolution: `${row.resolution ?? 'approved'}; not applied: ${check.detail}` })
+          .where('id', '=', id)
+          .execute();
+      }
       return { ok: false as const, reason: check.reason };
     }
     await trx.updateTable('approval_requests').set({ used_at: now }).where('id', '=', id).execute();
@@ -37,7 +45,10 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
     const approvers = approvals.map((d) => `${d.channel}:${d.actor}`);
     return { ok: true as const, row, handler, params, approvers, approvedBy: [...new Set(approvals.map((d) => d.actor))] };
   });
-  if (!claimed.ok) return { applied: false, reason: claimed.reason };
+  if (!claimed.ok) {
+    if (claimed.reason === 'payload_changed') await notifyVoided(deps, id);
+    return { applied: false, reason: claimed.reason };
+  }
   const { row, handler, params, approvers, approvedBy } = claimed;
   let result: Record<string, unknown>;
   try {
@@ -58,6 +69,29 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
     at: deps.clock.now(),
   });
   return { applied: true, result };
+}
+
+/**
+ * An approval refused at use because the parameters changed: the requester's
+ * handler puts its subject back (a campaign to draft), and the approvers hear
+ * of it in Telegram; the dashboard shows it on the request.
+ */
+async function notifyVoided(deps: Deps, id: string): Promise<void> {
+  const row = await deps.db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  await deps.actions.get(row.kind)?.onResolved?.(deps, row.payload, 'payload_changed', { traceId: row.trace_id, approvalId: id, actor: row.requester });
+  await appendAudit(deps.db, {
+    traceId: row.trace_id,
+    actor: 'flywheel',
+    channel: 'system',
+    action: 'approval.requester_notified',
+    subjectType: 'approval',
+    subjectId: id,
+    data: { requester: row.requester, outcome: 'payload_changed' },
+    at: deps.clock.now(),
+  });
+  if (deps.config.telegram.enabled) {
+    await deps.queues.enqueue(telegramQueue, 'voided', { requestId: id, traceId: row.trace_id, step: 'voided' }, { jobId: telegramJobId('voided', id) });
+  }
 }
 
 /** Tells the requester's handler that a request ended without approval. */

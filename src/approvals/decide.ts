@@ -8,6 +8,8 @@ export type Verdict = 'approve' | 'reject';
 export interface RecordedDecision {
   channel: Channel;
   actor: string;
+  /** The person behind the actor (token or Telegram user mapped in config); default the actor's name. */
+  person?: string | null;
   decision: Verdict;
   reason: string;
   /** The payload hash the approver was shown; always the request's own (others are refused). */
@@ -19,6 +21,8 @@ export interface ApprovalState {
   status: ApprovalStatus;
   priority: Priority;
   requester: string;
+  /** The person behind the requester; four eyes compares people, so one person under two names is still one. */
+  requesterPerson?: string | null;
   payloadHash: string;
   /**
    * The channels the request is put to. At or above the dual-channel priority
@@ -40,6 +44,8 @@ export interface ApprovalState {
 export interface DecisionInput {
   channel: Channel;
   actor: string;
+  /** The person behind the actor. @defaultValue the actor's name */
+  actorPerson?: string;
   actorRoles: readonly string[];
   decision: Verdict;
   reason: string;
@@ -111,7 +117,9 @@ export function applyDecision(state: ApprovalState, input: DecisionInput, option
 
   const refuse = (reason: RefusalReason): DecisionOutcome => ({ result: 'refused', reason, state });
   if (state.requiredChannels.length > 0 && !state.requiredChannels.includes(input.channel)) return refuse('channel_not_offered');
-  if (input.decision === 'approve' && input.actor === state.requester) return refuse('own_request');
+  const person = input.actorPerson ?? input.actor;
+  const ownRequest = input.actor === state.requester || person === (state.requesterPerson ?? state.requester);
+  if (input.decision === 'approve' && ownRequest) return refuse('own_request');
   if (!input.actorRoles.some((role) => options.approverRoles.includes(role))) return refuse('not_an_approver');
   if (input.payloadHash !== state.payloadHash) return refuse('stale_payload');
   if (state.decisions.some((d) => d.channel === input.channel)) return { result: 'duplicate', state };
@@ -119,6 +127,7 @@ export function applyDecision(state: ApprovalState, input: DecisionInput, option
   const recorded: RecordedDecision = {
     channel: input.channel,
     actor: input.actor,
+    person,
     decision: input.decision,
     reason: input.reason,
     payloadHash: input.payloadHash,
@@ -134,7 +143,7 @@ export function applyDecision(state: ApprovalState, input: DecisionInput, option
   if (!requiresDualChannel(state.priority, dualChannelMinPriority)) {
     return { result: 'decided', state: finish(state, 'approved', `approved on ${by(recorded)}`, input.now, decisions) };
   }
-  if (state.requireDistinctApprovers && state.decisions.some((d) => d.decision === 'approve' && d.actor === input.actor)) {
+  if (state.requireDistinctApprovers && state.decisions.some((d) => d.decision === 'approve' && (d.actor === input.actor || (d.person ?? d.actor) === person))) {
     return refuse('same_approver');
   }
   const approved = decisions.filter((d) => d.decision === 'approve');

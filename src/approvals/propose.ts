@@ -15,6 +15,8 @@ export interface Proposal {
   proposer: string;
   /** The person or agent named as requester (four eyes: never its own approver); default `proposer`. */
   requester?: string;
+  /** The person behind the requester (four eyes by identity); default the requester's name. */
+  requesterPerson?: string;
   params: Record<string, unknown>;
   traceId: string;
   /** One line for lists and notifications. */
@@ -74,7 +76,8 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
       expiresAt: deadlines.expiresAt,
       escalateAt: deadlines.escalateAt,
       idempotencyKey: proposal.idempotencyKey ?? null,
-    });
+      requesterPerson: proposal.requesterPerson ?? requester,
+    }, { renewAfterRefusal: handler?.renewAfterRefusal });
     if (inserted.created) {
       await appendAudit(trx, {
         ...base,
@@ -87,7 +90,7 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
     return inserted;
   });
   if (created.created) await scheduleRequestJobs(deps, created.row.id, proposal.traceId, deadlines);
-  return { outcome: 'approval_requested', request: toView(created.row, []), created: created.created };
+  return { outcome: 'approval_requested', request: toView(created.row, [], deps.config.approvals.dualChannelMinPriority), created: created.created };
 }
 
 async function scheduleRequestJobs(deps: Deps, id: string, traceId: string, deadlines: { expiresAt: Date; escalateAt: Date }) {

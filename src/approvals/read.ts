@@ -7,12 +7,12 @@ import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view
 export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDetail> {
   const row = await getRequest(deps.db, id);
   if (!row) throw new ApprovalNotFoundError(id);
-  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload));
+  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload), deps.config.approvals.dualChannelMinPriority);
 }
 
 export async function approvalList(deps: Deps, filter: RequestFilter): Promise<{ items: ApprovalView[]; hasMore: boolean }> {
   const { rows, hasMore } = await listRequests(deps.db, filter);
-  const items = await Promise.all(rows.map(async (row) => toView(row, await decisionsOf(deps.db, row.id))));
+  const items = await Promise.all(rows.map(async (row) => toView(row, await decisionsOf(deps.db, row.id), deps.config.approvals.dualChannelMinPriority)));
   return { items, hasMore };
 }
 

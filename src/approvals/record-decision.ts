@@ -13,6 +13,8 @@ import { type ApprovalView, toView } from './view.js';
 export interface DecisionInput {
   channel: Channel;
   actor: string;
+  /** The person behind the actor (four eyes by identity). @defaultValue actor */
+  actorPerson?: string;
   actorRoles: readonly string[];
   decision: 'approve' | 'reject';
   reason: string;
@@ -56,10 +58,10 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
     });
     const audit = { traceId: row.trace_id, actor: input.actor, channel: input.channel, at: now, subjectType: 'approval', subjectId: id };
     if (step.result === 'recorded' || step.result === 'decided') {
-      await insertDecision(trx, { requestId: id, channel: input.channel, actor: input.actor, decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, at: now });
-      await appendAudit(trx, { ...audit, action: 'approval.decision', data: { decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, result: step.result } });
+      await insertDecision(trx, { requestId: id, channel: input.channel, actor: input.actor, actorPerson: input.actorPerson ?? input.actor, decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, at: now });
+      await appendAudit(trx, { ...audit, action: 'approval.decision', data: { decision: input.decision, reason: input.reason, payloadHash: input.payloadHash, result: step.result, person: input.actorPerson ?? input.actor } });
     } else {
-      await appendAudit(trx, { ...audit, action: 'approval.decision_not_applied', data: { decision: input.decision, result: step.result, reason: step.reason ?? null } });
+      await appendAudit(trx, { ...audit, action: 'approval.decision_not_applied', data: { decision: input.decision, result: step.result, reason: step.reason ?? null, person: input.actorPerson ?? input.actor } });
     }
     const finalStatus = step.state.status;
     if (row.status === 'pending' && finalStatus !== 'pending') {
@@ -72,7 +74,7 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
   });
   if (outcome.finished) await afterFinal(deps, id, outcome.row.trace_id, outcome.row.status);
   const message = outcome.step.reason ? `${MESSAGES.refused}: ${REFUSAL_MESSAGES[outcome.step.reason]}` : MESSAGES[outcome.step.result];
-  return { result: outcome.step.result, refusal: outcome.step.reason, message, status: outcome.row.status, request: toView(outcome.row, outcome.decisions) };
+  return { result: outcome.step.result, refusal: outcome.step.reason, message, status: outcome.row.status, request: toView(outcome.row, outcome.decisions, deps.config.approvals.dualChannelMinPriority) };
 }
 
 /** Once final: close the Telegram messages, then run the action or tell the requester. */

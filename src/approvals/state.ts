@@ -9,11 +9,13 @@ export function decisionState(row: RequestRow, decisions: readonly Decision[]): 
     status: row.status,
     priority: row.priority,
     requester: row.requester,
+    requesterPerson: row.requester_person,
     payloadHash: row.payload_hash,
     requiredChannels: row.required_channels,
     decisions: decisions.map((d) => ({
       channel: d.channel,
       actor: d.actor,
+      person: d.actor_person,
       decision: d.decision,
       reason: d.reason,
       payloadHash: d.payload_hash,

@@ -22,10 +22,36 @@ export interface NewRequest {
   expiresAt: Date;
   escalateAt: Date;
   idempotencyKey: string | null;
+  source?: 'internal' | 'external';
+  title?: string | null;
+  requesterPerson?: string | null;
+  clientId?: string | null;
+  callbackUrl?: string | null;
+  evaluation?: Record<string, unknown> | null;
+  /** Final already (the policy allowed or refused an external request outright). */
+  status?: Exclude<Status, 'pending'>;
+  resolution?: string;
 }
 
-/** Inserts a request; with an idempotency key seen before, returns the earlier request instead. */
-export async function insertRequest(db: Db, r: NewRequest): Promise<{ row: RequestRow; created: boolean }> {
+const ENDED_UNAPPROVED: readonly Status[] = ['rejected', 'expired', 'cancelled'];
+
+/**
+ * Inserts a request; with an idempotency key seen before, returns the earlier
+ * request instead. With `renewAfterRefusal`, a key whose request ended without
+ * approval is retired (renamed on the old row) and a new request is filed:
+ * proposing again after a rejection must not get the old decision back.
+ */
+export async function insertRequest(db: Db, r: NewRequest, options: { renewAfterRefusal?: boolean } = {}): Promise<{ row: RequestRow; created: boolean }> {
+  const first = await tryInsert(db, r);
+  if (first) return first;
+  const existing = (await db.selectFrom('approval_requests').selectAll().where('idempotency_key', '=', r.idempotencyKey).executeTakeFirstOrThrow());
+  const ended = ENDED_UNAPPROVED.includes(existing.status) || existing.use_refused !== null;
+  if (!options.renewAfterRefusal || !ended) return { row: existing, created: false };
+  await db.updateTable('approval_requests').set({ idempotency_key: `${r.idempotencyKey}~${existing.id}` }).where('id', '=', existing.id).execute();
+  return (await tryInsert(db, r)) ?? { row: (await db.selectFrom('approval_requests').selectAll().where('idempotency_key', '=', r.idempotencyKey).executeTakeFirstOrThrow()), created: false };
+}
+
+async function tryInsert(db: Db, r: NewRequest): Promise<{ row: RequestRow; created: true } | null> {
   const inserted = await db
     .insertInto('approval_requests')
     .values({
@@ -37,7 +63,15 @@ export async function insertRequest(db: Db, r: NewRequest): Promise<{ row: Reque
       summary: r.summary,
       requester: r.requester,
       priority: r.priority,
-      status: 'pending',
+      status: r.status ?? 'pending',
+      resolution: r.resolution ?? null,
+      decided_at: r.status ? r.createdAt : null,
+      source: r.source ?? 'internal',
+      title: r.title ?? null,
+      requester_person: r.requesterPerson ?? null,
+      client_id: r.clientId ?? null,
+      callback_url: r.callbackUrl ?? null,
+      evaluation: r.evaluation ? JSON.stringify(r.evaluation) : null,
       required_channels: JSON.stringify(r.requiredChannels),
       require_distinct_approvers: r.requireDistinctApprovers,
       reasons: JSON.stringify(r.reasons),
@@ -49,9 +83,7 @@ export async function insertRequest(db: Db, r: NewRequest): Promise<{ row: Reque
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted) return { row: (await getRequest(db, r.id))!, created: true };
-  const existing = await db.selectFrom('approval_requests').select('id').where('idempotency_key', '=', r.idempotencyKey).executeTakeFirstOrThrow();
-  return { row: (await getRequest(db, existing.id))!, created: false };
+  return inserted ? { row: (await getRequest(db, r.id))!, created: true } : null;
 }
 
 export async function getRequest(db: Db, id: string) {
@@ -69,7 +101,7 @@ export async function decisionsOf(db: Db, requestId: string) {
 
 export async function insertDecision(
   db: Db,
-  d: { requestId: string; channel: Channel; actor: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
+  d: { requestId: string; channel: Channel; actor: string; actorPerson?: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
 ) {
   await db
     .insertInto('approval_decisions')
@@ -77,6 +109,7 @@ export async function insertDecision(
       request_id: d.requestId,
       channel: d.channel,
       actor: d.actor,
+      actor_person: d.actorPerson ?? null,
       decision: d.decision,
       reason: d.reason,
       payload_hash: d.payloadHash,
@@ -137,6 +170,8 @@ export async function escalationDueIds(db: Db, now: Date): Promise<string[]> {
 
 export interface RequestFilter {
   status?: Status[];
+  /** Only the requests this token id filed (an agent sees its own). */
+  clientId?: string;
   kind?: string;
   traceId?: string;
   actor?: string;
@@ -150,6 +185,7 @@ export async function listRequests(db: Db, f: RequestFilter) {
   let query = db.selectFrom('approval_requests').selectAll();
   if (f.status?.length) query = query.where('status', 'in', f.status);
   if (f.kind) query = query.where('kind', '=', f.kind);
+  if (f.clientId) query = query.where('client_id', '=', f.clientId);
   if (f.traceId) query = query.where('trace_id', '=', f.traceId);
   if (f.from) query = query.where('created_at', '>=', f.from);
   if (f.to) query = query.where('created_at', '<', f.to);

@@ -1,4 +1,6 @@
+import type { Priority } from '../vocabulary/priorities.js';
 import type { decisionsOf, RequestRow } from './store.js';
+import { requiresDualChannel } from './timeouts.js';
 
 export type ChannelState = 'approved' | 'rejected' | 'waiting';
 
@@ -6,11 +8,17 @@ export interface ApprovalView {
   id: string;
   traceId: string;
   kind: string;
+  /** `internal` (Flywheel's agents) or `external` (filed through POST /api/v1/approvals). */
+  source: string;
+  /** An external request's title; null for Flywheel's own. */
+  title: string | null;
   summary: string;
   requester: string;
   priority: string;
   status: string;
   requiredChannels: string[];
+  /** Whether every required channel must approve (at or above the dual-channel priority); else any one settles it. */
+  dualChannel: boolean;
   channels: Record<string, ChannelState>;
   reasons: string[];
   createdAt: string;
@@ -18,6 +26,10 @@ export interface ApprovalView {
   decidedAt: string | null;
   resolution: string | null;
   usedAt: string | null;
+  /** Why an approved request was not applied (`payload_changed`, …); null otherwise. */
+  useRefused: string | null;
+  /** An external evaluator's verdict, when one was asked. */
+  evaluation: Record<string, unknown> | null;
 }
 
 export interface ApprovalDetail extends ApprovalView {
@@ -38,16 +50,19 @@ export function channelStates(required: readonly string[], decisions: readonly P
   return states;
 }
 
-export function toView(row: RequestRow, decisions: readonly Decision[]): ApprovalView {
+export function toView(row: RequestRow, decisions: readonly Decision[], dualChannelMinPriority: Priority = 'high'): ApprovalView {
   return {
     id: row.id,
     traceId: row.trace_id,
     kind: row.kind,
+    source: row.source,
+    title: row.title,
     summary: row.summary,
     requester: row.requester,
     priority: row.priority,
     status: row.status,
     requiredChannels: row.required_channels,
+    dualChannel: row.required_channels.length > 1 && requiresDualChannel(row.priority, dualChannelMinPriority),
     channels: channelStates(row.required_channels, decisions),
     reasons: row.reasons,
     createdAt: iso(row.created_at)!,
@@ -55,12 +70,14 @@ export function toView(row: RequestRow, decisions: readonly Decision[]): Approva
     decidedAt: iso(row.decided_at),
     resolution: row.resolution,
     usedAt: iso(row.used_at),
+    useRefused: row.use_refused,
+    evaluation: row.evaluation ?? null,
   };
 }
 
-export function toDetail(row: RequestRow, decisions: readonly Decision[], payloadText: string): ApprovalDetail {
+export function toDetail(row: RequestRow, decisions: readonly Decision[], payloadText: string, dualChannelMinPriority: Priority = 'high'): ApprovalDetail {
   return {
-    ...toView(row, decisions),
+    ...toView(row, decisions, dualChannelMinPriority),
     payload: row.payload,
     payloadHash: row.payload_hash,
     payloadText,

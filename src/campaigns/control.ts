@@ -15,7 +15,7 @@ export class CampaignStateError extends Error {
 
 
 /** Asks the policy to launch a draft: it starts now, waits for approval, or is refused (back to draft). */
-export async function requestLaunch(deps: Deps, id: string, by: { proposer: string; requester: string }, traceId: string): Promise<ProposalOutcome> {
+export async function requestLaunch(deps: Deps, id: string, by: { proposer: string; requester: string; requesterPerson?: string }, traceId: string): Promise<ProposalOutcome> {
   const campaign = await getCampaign(deps.db, id);
   if (!campaign) throw new CampaignStateError(`no campaign ${id}`);
   if (!(await transition(deps.db, id, ['draft'], 'pending_approval', deps.clock.now()))) {
@@ -27,6 +27,7 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
     kind: 'campaign.launch',
     proposer: by.proposer,
     requester: by.requester,
+    requesterPerson: by.requesterPerson,
     params,
     traceId,
     summary: `Launch "${campaign.name}" to ${params.audienceSize.toLocaleString('en-US')} users`,

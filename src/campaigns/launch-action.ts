@@ -11,6 +11,8 @@ const campaignIdOf = (payload: Record<string, unknown>) => String(payload.campai
  */
 export const campaignLaunchAction: ActionHandler = {
   kind: 'campaign.launch',
+  // A launch rejected or expired goes back to draft and may be proposed again.
+  renewAfterRefusal: true,
   async currentParams(deps, payload) {
     const campaign = await getCampaign(deps.db, campaignIdOf(payload));
     if (!campaign) return { campaignId: campaignIdOf(payload), missing: true };

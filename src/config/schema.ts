@@ -8,7 +8,13 @@ import { ROLES } from '../vocabulary/roles.js';
 const tokenSchema = z.strictObject({
   name: z.string().min(1).describe('who the token belongs to, in the audit log'),
   token: z.string().min(16, 'tokens must be at least 16 characters').describe('the bearer secret'),
-  roles: z.array(z.enum(ROLES)).min(1).describe('admin (everything), operator, approver, viewer (read only)'),
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .describe('admin (everything), operator, approver, viewer (read only), agent (files approval requests, reads only its own)'),
+  id: z.string().min(1).max(64).optional().describe("the token's stable id (who owns an external request; four eyes); default: name"),
+  person: z.string().min(1).optional().describe('the person holding it: four eyes matches on this across tokens and Telegram; default: name'),
+  webhookSecret: z.string().min(16, 'webhook secrets must be at least 16 characters').optional().describe("agent tokens: signs the decision webhooks of this token's requests"),
 });
 
 const schedule = (everySec: number) =>
@@ -28,18 +34,24 @@ export const configSchema = z.strictObject({
     poolSize: z.number().int().positive().default(10).describe('Postgres connections per process'),
   }),
   redis: section({
-    url: z.string().default('redis://127.0.0.1:6379'),
-    prefix: z.string().min(1).default('flywheel').describe('key prefix of every queue and lock'),
+    url: z.string().default('redis://127.0.0.1:6379').describe('REDIS_URL; with cluster, one or more seed nodes as comma-separated redis:// URLs'),
+    cluster: z.boolean().default(false).describe('REDIS_CLUSTER: connect to a Redis Cluster (ioredis Cluster) through the seed nodes in url'),
+    prefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}\s]+$/, 'no braces or spaces: the prefix goes inside Redis Cluster hash tags')
+      .default('flywheel')
+      .describe('key prefix of every queue and lock'),
     startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
   }),
   auth: section({
-    tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles'),
+    tokens: z.array(tokenSchema).default([]).describe('API bearer tokens, each with a name and roles (give each a distinct id or name)'),
     adminToken: z
       .string()
       .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
       .default('')
       .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
-    sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
+    sessionSecret: z.string().default('').describe('unused: dashboard sessions are kept in Postgres (see README, Security); accepted so older configs still load'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),
   workers: section({
@@ -138,6 +150,13 @@ export const configSchema = z.strictObject({
     dualChannelMinPriority: z.enum(PRIORITIES).default('high'),
     escalateAtShare: share.default(0.5),
     requireDistinctApprovers: z.boolean().default(true),
+    webhooks: section({
+      allowedHosts: z.array(z.string().min(1)).default([]).describe('hosts callbackUrl may point at (exact, or *.example.com); empty: any'),
+      maxAttempts: z.number().int().positive().default(40).describe('deliveries tried per event before giving up (the default spans over 2 hours)'),
+      backoffMs: z.number().int().positive().default(1000).describe('wait before the first retry; doubles each attempt up to backoffMaxMs'),
+      backoffMaxMs: z.number().int().positive().default(300_000).describe('longest wait between two attempts'),
+      timeoutMs: z.number().int().positive().default(10_000).describe('a receiver answering slower than this counts as failed'),
+    }),
   }),
   policy: policyConfigSchema.describe('guardrails, proposers and approver roles per action kind'),
   telegram: section({
@@ -148,7 +167,14 @@ export const configSchema = z.strictObject({
     approverChats: z.array(z.number().int()).default([]),
     escalationChats: z.array(z.number().int()).default([]).describe('chat ids notified when a request nears its timeout'),
     approvers: z
-      .array(z.strictObject({ userId: z.number().int(), name: z.string().min(1), roles: z.array(z.enum(ROLES)).min(1) }))
+      .array(
+        z.strictObject({
+          userId: z.number().int(),
+          name: z.string().min(1),
+          roles: z.array(z.enum(ROLES)).min(1),
+          person: z.string().min(1).optional().describe('the person behind this Telegram user (matches auth.tokens[].person); default: name'),
+        }),
+      )
       .default([]),
   }),
 });

@@ -15,6 +15,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     db: withSchemaIntrospection(db, schema),
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: schema,
+    // Migrations are numbered by issue (WORKFLOW.md) and land in any order: 0011 may arrive after 0012 ran.
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

@@ -48,6 +48,17 @@ export interface ApprovalRequestsTable {
   resolution: string | null;
   used_at: Timestamp | null;
   idempotency_key: string | null;
+  /** `internal` (Flywheel's agents) or `external` (POST /api/v1/approvals). */
+  source: ColumnType<'internal' | 'external', 'internal' | 'external' | undefined, never>;
+  title: string | null;
+  /** The person behind the requester, for four eyes (null: compare the name). */
+  requester_person: string | null;
+  /** The token id that filed an external request: it alone may read it. */
+  client_id: string | null;
+  callback_url: string | null;
+  /** Why an approved request was not applied (e.g. `payload_changed`). */
+  use_refused: string | null;
+  evaluation: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface ApprovalDecisionsTable {
@@ -59,6 +70,7 @@ export interface ApprovalDecisionsTable {
   reason: string;
   payload_hash: string;
   decided_at: Timestamp;
+  actor_person: string | null;
 }
 
 export interface AuditLogTable {
@@ -79,7 +91,7 @@ export interface TelegramMessagesTable {
   request_id: string;
   chat_id: number;
   message_id: number;
-  purpose: 'request' | 'escalation';
+  purpose: 'request' | 'escalation' | 'voided';
   closed_at: Timestamp | null;
 }
 
@@ -129,6 +141,11 @@ export interface CampaignsTable {
   launched_at: Timestamp | null;
   finished_at: Timestamp | null;
   limits_cap: ColumnType<{ concurrency?: number; ratePerSec?: number; batchSize?: number }, string | undefined, string>;
+  /** Recipients written so far by the launch's materialisation, and the last user id written (0016). */
+  materialised_count: Generated<number>;
+  materialised_cursor: string | null;
+  /** Set once every recipient has its delivery row. */
+  materialised_at: Timestamp | null;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';
@@ -254,7 +271,33 @@ export interface ExperimentAnalysesTable {
   result: JSONColumnType<Record<string, unknown>>;
 }
 
+export interface SessionsTable {
+  /** SHA-256 of the cookie's random id: a leaked table does not log anyone in. */
+  id_digest: string;
+  token_name: string;
+  /** Which secret the token had at login: rotating the token ends its sessions. */
+  token_fingerprint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
+export interface ApprovalWebhooksTable {
+  event_id: string;
+  request_id: string;
+  event: string;
+  url: string;
+  client_id: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 export interface Database {
   job_runs: JobRunsTable;
   ops_snapshots: OpsSnapshotsTable;
@@ -275,4 +318,6 @@ export interface Database {
   beta_reports: BetaReportsTable;
   experiments: ExperimentsTable;
   experiment_analyses: ExperimentAnalysesTable;
+  sessions: SessionsTable;
+  approval_webhooks: ApprovalWebhooksTable;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, EXPIRY_RESOLUTIONS } from '../vocabulary/channels.js';
 import { PRIORITIES } from '../vocabulary/priorities.js';
-import { ROLES } from '../vocabulary/roles.js';
+import { PERSON_ROLES, type PersonRole } from '../vocabulary/roles.js';
 import { ACTION_KINDS, AGENTS } from './action-kinds.js';
 import { DEFAULT_POLICY, type KindPolicy } from './policy-config.js';
 
@@ -27,7 +27,8 @@ const priorityRuleSchema = z.discriminatedUnion('type', [
 
 const copy = <T>(value: T) => () => structuredClone(value);
 const proposers = z.array(z.enum(AGENTS));
-const approverRoles = z.array(z.enum(ROLES)).min(1);
+// `agent` is not among them: an agent token may never decide.
+const approverRoles = z.array(z.enum(PERSON_ROLES)).min(1);
 const onExpiry = z.enum(EXPIRY_RESOLUTIONS);
 
 /** A built-in kind: every field may be left out and takes the default kind's value. */
@@ -36,7 +37,7 @@ function builtinKindSchema(defaults: KindPolicy) {
     .strictObject({
       enabled: z.boolean().default(defaults.enabled ?? true),
       proposers: proposers.default(copy(defaults.proposers)),
-      approverRoles: approverRoles.default(copy(defaults.approverRoles)),
+      approverRoles: approverRoles.default(copy(defaults.approverRoles as PersonRole[])),
       guardrails: z.array(guardrailSchema).default(copy(defaults.guardrails)),
       alwaysApprove: z.boolean().default(defaults.alwaysApprove ?? false),
       priority: priorityRuleSchema.default(copy(defaults.priority)),

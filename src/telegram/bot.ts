@@ -1,7 +1,8 @@
 import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { ApprovalNotFoundError } from '../approvals/errors.js';
-import { approvalDetail, approvalList, resolveId } from '../approvals/read.js';
+import { approvalList, resolveId } from '../approvals/read.js';
+import { getRequest } from '../approvals/store.js';
 import { recordDecision } from '../approvals/record-decision.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
@@ -26,35 +27,40 @@ export function createBot(deps: Deps, options: { botInfo?: UserFromGetMe } = {})
     if (await markUpdateSeen(deps.db, ctx.update.update_id, deps.clock.now())) await next();
   });
 
+  /**
+   * Every attempt on a known request is audited under the request's trace, allowed
+   * or not: a stranger's tap, a tap after the decision, a refused approval.
+   */
   async function decide(ctx: Context, given: string, decision: 'approve' | 'reject', reason: string): Promise<string> {
+    const id = await resolveId(deps, given);
+    const row = id ? await getRequest(deps.db, id) : undefined;
     const approver = approverOf(ctx);
     if (!approver) {
       await appendAudit(deps.db, {
-        traceId: `telegram:${ctx.update.update_id}`,
+        traceId: row?.trace_id ?? `telegram:${ctx.update.update_id}`,
         actor: `telegram:${ctx.from?.id ?? 'unknown'}`,
         channel: 'telegram',
         action: 'telegram.denied',
         subjectType: 'approval',
-        subjectId: given,
-        data: { decision },
+        subjectId: row?.id ?? given,
+        data: { decision, updateId: ctx.update.update_id },
         at: deps.clock.now(),
       });
       return 'You are not allowed to decide approvals.';
     }
-    const id = await resolveId(deps, given);
-    if (!id) return `No pending request matches "${given}".`;
+    if (!row) return `No pending request matches "${given}".`;
     try {
-      const detail = await approvalDetail(deps, id);
-      if (detail.status === 'expired') return 'This request has expired.';
-      if (detail.status !== 'pending') return `Already decided: ${detail.status}.`;
-      const outcome = await recordDecision(deps, id, {
+      const outcome = await recordDecision(deps, row.id, {
         channel: 'telegram',
         actor: approver.name,
+        actorPerson: approver.person ?? approver.name,
         actorRoles: approver.roles,
         decision,
         reason,
-        payloadHash: detail.payloadHash,
+        payloadHash: row.payload_hash,
       });
+      if (outcome.result === 'expired') return 'This request has expired.';
+      if (outcome.result === 'already_decided') return `Already decided: ${outcome.status}.`;
       return `${outcome.message} (status: ${outcome.status})`;
     } catch (error) {
       if (error instanceof ApprovalNotFoundError) return `No request ${given}.`;

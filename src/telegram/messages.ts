@@ -9,11 +9,34 @@ export function requestText(a: ApprovalDetail, escalation = false): string {
     a.payloadText,
     '',
     `Requested by: ${a.requester}`,
-    `Needs: ${a.requiredChannels.join(' + ')}${a.requiredChannels.length > 1 ? ' (both)' : ''}`,
+    `Needs: ${needsText(a)}`,
     `Expires: ${a.expiresAt}`,
     `Trace: ${a.traceId}`,
     `ID: ${a.id}`,
   ].join('\n').slice(0, 4000);
+}
+
+/**
+ * Which channels must decide, as the decision rule really is: below the
+ * dual-channel priority any one of them settles it; at or above it each must approve.
+ */
+export function needsText(a: Pick<ApprovalDetail, 'requiredChannels' | 'dualChannel'>): string {
+  const channels = a.requiredChannels;
+  if (channels.length <= 1) return `one approval on ${channels[0] ?? 'the console'}`;
+  if (a.dualChannel) return `approval on each of ${channels.join(' and ')} (two people)`;
+  return `one approval on ${channels.join(' or ')}`;
+}
+
+/** Sent to the approver chats when an approved request was not applied at use. */
+export function voidedText(a: ApprovalDetail): string {
+  return [
+    `⚠️ NOT APPLIED: ${a.kind}`,
+    a.summary,
+    `It was approved, but ${a.useRefused === 'payload_changed' ? 'its parameters changed before it was applied' : `it was refused at use (${a.useRefused ?? 'unknown'})`}; nothing was done. It must be proposed again.`,
+    `Requested by: ${a.requester}`,
+    `Trace: ${a.traceId}`,
+    `ID: ${a.id}`,
+  ].join('\n');
 }
 
 /** The text a request message is edited to once it is decided or expires. */

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { callbackSecret } from './api.js';
 import { encodeCallback } from './callback-data.js';
-import { closedText, requestText } from './messages.js';
+import { closedText, requestText, voidedText } from './messages.js';
 import { closeMessage, openMessages, saveMessage, sentChats } from './store.js';
 
 function keyboard(deps: Deps, requestId: string) {
@@ -15,18 +15,22 @@ function keyboard(deps: Deps, requestId: string) {
 }
 
 /**
- * Sends the request to every approver chat that has not had it yet, so a retried
- * job never sends twice to a chat that already got it.
+ * Sends the request (or, for `voided`, the news that an approved request was not
+ * applied) to every chat that has not had it yet, so a retried job never sends
+ * twice to a chat that already got it.
  */
-export async function sendRequestMessages(deps: Deps, api: Api, requestId: string, purpose: 'request' | 'escalation') {
+export async function sendRequestMessages(deps: Deps, api: Api, requestId: string, purpose: 'request' | 'escalation' | 'voided') {
   const detail = await approvalDetail(deps, requestId);
-  if (detail.status !== 'pending') return { sent: 0, skipped: 'no longer pending' };
-  const chats = purpose === 'request' ? deps.config.telegram.approverChats : deps.config.telegram.escalationChats;
+  if (purpose !== 'voided' && detail.status !== 'pending') return { sent: 0, skipped: 'no longer pending' };
+  const chats = purpose === 'escalation' ? deps.config.telegram.escalationChats : deps.config.telegram.approverChats;
   const already = await sentChats(deps.db, requestId, purpose);
   let sent = 0;
   for (const chatId of chats) {
     if (already.has(chatId)) continue;
-    const message = await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
+    const message =
+      purpose === 'voided'
+        ? await api.sendMessage(chatId, voidedText(detail))
+        : await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
     await saveMessage(deps.db, { requestId, chatId, messageId: message.message_id, purpose });
     sent++;
   }
@@ -34,7 +38,7 @@ export async function sendRequestMessages(deps: Deps, api: Api, requestId: strin
     traceId: detail.traceId,
     actor: 'flywheel',
     channel: 'telegram',
-    action: purpose === 'request' ? 'telegram.notified' : 'telegram.escalated',
+    action: purpose === 'request' ? 'telegram.notified' : purpose === 'escalation' ? 'telegram.escalated' : 'telegram.voided_notified',
     subjectType: 'approval',
     subjectId: requestId,
     data: { chats: chats.length, sent },

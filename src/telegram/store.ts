@@ -14,7 +14,7 @@ export async function markUpdateSeen(db: Kysely<Database>, updateId: number, at:
 
 export async function saveMessage(
   db: Kysely<Database>,
-  m: { requestId: string; chatId: number; messageId: number; purpose: 'request' | 'escalation' },
+  m: { requestId: string; chatId: number; messageId: number; purpose: 'request' | 'escalation' | 'voided' },
 ) {
   await db
     .insertInto('telegram_messages')
@@ -27,7 +27,7 @@ export async function openMessages(db: Kysely<Database>, requestId: string) {
   return db.selectFrom('telegram_messages').selectAll().where('request_id', '=', requestId).where('closed_at', 'is', null).execute();
 }
 
-export async function sentChats(db: Kysely<Database>, requestId: string, purpose: 'request' | 'escalation') {
+export async function sentChats(db: Kysely<Database>, requestId: string, purpose: 'request' | 'escalation' | 'voided') {
   const rows = await db.selectFrom('telegram_messages').select('chat_id').where('request_id', '=', requestId).where('purpose', '=', purpose).execute();
   return new Set(rows.map((r) => Number(r.chat_id)));
 }

@@ -85,6 +85,14 @@ export function DetailPage(props: DetailProps) {
               <dd>{a.resolution}</dd>
             </>
           ) : null}
+          {a.useRefused ? (
+            <>
+              <dt>Not applied</dt>
+              <dd data-testid="use-refused" class="error">
+                {a.useRefused === 'payload_changed' ? 'the parameters changed after approval; it must be proposed again' : a.useRefused}
+              </dd>
+            </>
+          ) : null}
           {a.usedAt ? (
             <>
               <dt>Applied</dt>

@@ -6,36 +6,12 @@ import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
 import { notFound } from '../errors.js';
 import { newRouter } from '../router.js';
+import { ApprovalDetailSchema as ApprovalDetail, ApprovalSchema } from '../responses/approval.js';
 import { errorResponses, json } from '../schemas.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
-const Approval = z
-  .object({
-    id: z.string(),
-    traceId: z.string(),
-    kind: z.string(),
-    summary: z.string(),
-    requester: z.string(),
-    priority: z.string(),
-    status: z.string(),
-    requiredChannels: z.array(z.string()),
-    channels: z.record(z.string(), z.enum(['approved', 'rejected', 'waiting'])),
-    reasons: z.array(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    decidedAt: z.string().nullable(),
-    resolution: z.string().nullable(),
-    usedAt: z.string().nullable(),
-  })
-  .openapi('Approval');
-
-const ApprovalDetail = Approval.extend({
-  payload: z.record(z.string(), z.unknown()),
-  payloadHash: z.string(),
-  payloadText: z.string(),
-  decisions: z.array(z.object({ channel: z.string(), actor: z.string(), decision: z.string(), reason: z.string(), payloadHash: z.string(), at: z.string() })),
-}).openapi('ApprovalDetail');
+const Approval = ApprovalSchema;
 
 const Page = z.object({ items: z.array(Approval), hasMore: z.boolean(), nextOffset: z.number().nullable() }).openapi('ApprovalPage');
 
@@ -166,7 +142,7 @@ export function approvalRoutes(deps: Deps) {
       const body = c.req.valid('json');
       const principal = c.var.principal;
       const outcome = await found(
-        recordDecision(deps, id, { channel: 'console', actor: principal.name, actorRoles: principal.roles, decision: body.decision, reason: body.reason, payloadHash: body.payloadHash }),
+        recordDecision(deps, id, { channel: 'console', actor: principal.name, actorPerson: principal.person, actorRoles: principal.roles, decision: body.decision, reason: body.reason, payloadHash: body.payloadHash }),
       );
       c.var.logger.info({ approval: id, result: outcome.result, by: principal.name }, 'approval decision');
       const { refusal: _refusal, ...response } = outcome;
