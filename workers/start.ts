@@ -8,6 +8,7 @@ import { queuePrefix } from '../queues/define.js';
 import { expandWorkerQueues, GROUP_NAMES } from '../src/ops/scaling/worker-groups.js';
 import type { WorkerDefinition } from './define.js';
 import { WORKER_DEFINITIONS } from './registry.js';
+import { bullmqTelemetryOption } from '../src/telemetry/active.js';
 
 export interface RunningWorkers {
   queues: string[];
@@ -93,6 +94,7 @@ export function startWorkers(deps: Deps, connection: RedisClient, definitions = 
         stalledInterval: deps.config.workers.lockDurationSec * 1000,
         // BullMQ's completed counter: the Ops agent's throughput measure for scaling.
         metrics: { maxDataPoints: MetricsTime.ONE_HOUR * 24 },
+        ...bullmqTelemetryOption(),
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
