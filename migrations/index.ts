@@ -8,6 +8,7 @@ import * as m0006 from './0006_beta.js';
 import * as m0007 from './0007_growth.js';
 import * as m0012 from './0012_experiment_hash.js';
 import * as m0011 from './0011_external_approvals.js';
+import * as m0011b from './0011b_audit_subject.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_growth': m0007,
   '0012_experiment_hash': m0012,
   '0011_external_approvals': m0011,
+  '0011b_audit_subject': m0011b,
 };

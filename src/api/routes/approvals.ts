@@ -3,41 +3,18 @@ import { ApprovalNotFoundError } from '../../approvals/errors.js';
 import { approvalDetail, approvalList } from '../../approvals/read.js';
 import { recordDecision } from '../../approvals/record-decision.js';
 import type { Deps } from '../../deps.js';
+import { waitUntilFinal } from '../../approvals/wait.js';
 import { requireRole } from '../auth.js';
+import { externalApprovalRoutes, mayRead } from './external-approvals.js';
 import { notFound } from '../errors.js';
 import { newRouter } from '../router.js';
 import { errorResponses, json } from '../schemas.js';
+import { Approval, ApprovalDetail, Page } from './approval-schemas.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
-const Approval = z
-  .object({
-    id: z.string(),
-    traceId: z.string(),
-    kind: z.string(),
-    summary: z.string(),
-    requester: z.string(),
-    priority: z.string(),
-    status: z.string(),
-    requiredChannels: z.array(z.string()),
-    channels: z.record(z.string(), z.enum(['approved', 'rejected', 'waiting'])),
-    reasons: z.array(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    decidedAt: z.string().nullable(),
-    resolution: z.string().nullable(),
-    usedAt: z.string().nullable(),
-  })
-  .openapi('Approval');
 
-const ApprovalDetail = Approval.extend({
-  payload: z.record(z.string(), z.unknown()),
-  payloadHash: z.string(),
-  payloadText: z.string(),
-  decisions: z.array(z.object({ channel: z.string(), actor: z.string(), decision: z.string(), reason: z.string(), payloadHash: z.string(), at: z.string() })),
-}).openapi('ApprovalDetail');
 
-const Page = z.object({ items: z.array(Approval), hasMore: z.boolean(), nextOffset: z.number().nullable() }).openapi('ApprovalPage');
 
 const paging = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -87,9 +64,14 @@ const detail = createRoute({
   method: 'get',
   path: '/approvals/{id}',
   tags: ['approvals'],
-  summary: 'One request with its payload and decisions',
-  middleware: [requireRole('viewer')] as const,
-  request: { params: z.object({ id: z.uuid() }) },
+  summary: 'One request with its payload, decisions and history; with waitSec, answers as soon as it is final (long polling)',
+  middleware: [requireRole('viewer', 'agent')] as const,
+  request: {
+    params: z.object({ id: z.uuid() }),
+    query: z.object({
+      waitSec: z.coerce.number().min(0).max(60).default(0).openapi({ description: 'wait up to this many seconds (≤ 60) for a pending request to be decided, expire or be cancelled' }),
+    }),
+  },
   responses: { 200: json(ApprovalDetail, 'the request'), ...errorResponses },
 });
 
@@ -160,7 +142,18 @@ export function approvalRoutes(deps: Deps) {
       const q = c.req.valid('query');
       return c.json(page(await approvalList(deps, { traceId: q.trace, limit: q.limit, offset: q.offset }), q.offset), 200);
     })
-    .openapi(detail, async (c) => c.json(await found(approvalDetail(deps, c.req.valid('param').id)), 200))
+    .route('/', externalApprovalRoutes(deps))
+    .openapi(detail, async (c) => {
+      const { id } = c.req.valid('param');
+      const { waitSec } = c.req.valid('query');
+      const principal = c.var.principal;
+      const read = () => found(approvalDetail(deps, id));
+      const first = await read();
+      // An agent sees its own requests only; another client's is as if it did not exist.
+      if (!mayRead(principal, first)) throw notFound(`no approval request ${id}`);
+      const shown = first.status === 'pending' && waitSec > 0 ? await waitUntilFinal(deps, id, waitSec * 1000, read, (d) => d.status !== 'pending') : first;
+      return c.json(shown, 200);
+    })
     .openapi(decision, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
