@@ -33,6 +33,14 @@ export type PayloadOf<D> = D extends QueueDefinition<infer S> ? z.output<S> : ne
 
 export const defineQueue = <S extends z.ZodType>(definition: QueueDefinition<S>): QueueDefinition<S> => definition;
 
+/**
+ * The BullMQ prefix of one queue. BullMQ's scripts touch many keys of a queue at once, so on a
+ * Redis Cluster they must share a slot: each queue's keys carry a hash tag of their own
+ * (`{flywheel:deliveries}:deliveries:wait`), which keeps one queue in one slot while different
+ * queues spread over the shards. The same layout is used on a single Redis.
+ */
+export const queuePrefix = (prefix: string, queue: string) => `{${prefix}:${queue}}`;
+
 /** Keeps finished jobs long enough to read results through the API, without growing Redis forever. */
 export const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { age: 24 * 3600, count: 1000 },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/connect.js';
 import type { z } from 'zod';
-import type { QueueDefinition } from './define.js';
+import { type QueueDefinition, queuePrefix } from './define.js';
 import { QUEUE_DEFINITIONS } from './registry.js';
 
 export class InvalidJobDataError extends Error {
@@ -13,6 +13,7 @@ export class InvalidJobDataError extends Error {
 }
 
 export interface Queues {
+  /** config.redis.prefix; each queue's own BullMQ prefix is queuePrefix(prefix, name). */
   readonly prefix: string;
   get(name: string): Queue;
   all(): Queue[];
@@ -32,10 +33,10 @@ export interface Queues {
 }
 
 /** One BullMQ Queue per definition, sharing the producer connection. */
-export function openQueues(connection: Redis, prefix: string, onError: (error: Error) => void): Queues {
+export function openQueues(connection: RedisClient, prefix: string, onError: (error: Error) => void): Queues {
   const byName = new Map<string, Queue>();
   for (const definition of QUEUE_DEFINITIONS) {
-    const queue = new Queue(definition.name, { connection, prefix, defaultJobOptions: definition.defaultJobOptions });
+    const queue = new Queue(definition.name, { connection, prefix: queuePrefix(prefix, definition.name), defaultJobOptions: definition.defaultJobOptions });
     queue.on('error', onError);
     byName.set(definition.name, queue);
   }

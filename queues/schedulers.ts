@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/schema.js';
+import type { RedisClient } from '../src/redis/connect.js';
 import type { Queues } from './queues.js';
 import { QUEUE_DEFINITIONS } from './registry.js';
 
@@ -11,6 +11,9 @@ export interface SchedulerChange {
 
 export const schedulerId = (queue: string) => `${queue}:schedule`;
 
+/** One key (its own hash tag): the lock works the same on a single Redis and on a Cluster. */
+export const schedulerLockKey = (prefix: string) => `{${prefix}:schedulers}:lock`;
+
 /**
  * Registers each queue's job scheduler from config. Idempotent, and done under
  * a Redis lock: several processes upserting the same scheduler at once has had
@@ -19,10 +22,10 @@ export const schedulerId = (queue: string) => `${queue}:schedule`;
  */
 export async function registerSchedulers(
   queues: Queues,
-  redis: Redis,
+  redis: RedisClient,
   config: Readonly<Config>,
 ): Promise<SchedulerChange[] | 'locked'> {
-  const lockKey = `${queues.prefix}:lock:schedulers`;
+  const lockKey = schedulerLockKey(queues.prefix);
   const token = randomUUID();
   const acquired = await redis.set(lockKey, token, 'PX', 30_000, 'NX');
   if (acquired !== 'OK') return 'locked';
@@ -62,7 +65,7 @@ export async function registerSchedulers(
  * Re-registers the schedulers now and then: after Redis lost its data (restart
  * without persistence, FLUSHALL) the ticks, and with them the reconciler, come back.
  */
-export function keepSchedulers(queues: Queues, redis: Redis, config: Readonly<Config>, onError: (error: unknown) => void): { stop(): void } {
+export function keepSchedulers(queues: Queues, redis: RedisClient, config: Readonly<Config>, onError: (error: unknown) => void): { stop(): void } {
   const timer = setInterval(() => {
     registerSchedulers(queues, redis, config).catch(onError);
   }, config.campaigns.reconcileEverySec * 1000);

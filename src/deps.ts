@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Queues } from '../queues/queues.js';
 import type { ActionRegistry } from './actions/registry.js';
@@ -9,6 +8,7 @@ import type { Database } from './db/schema.js';
 import type { DownstreamClient } from './downstream/client.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/registry.js';
+import type { RedisClient, RedisTarget } from './redis/connect.js';
 
 /**
  * Everything a part of Flywheel may use, built once by the composition root
@@ -21,8 +21,10 @@ export interface Deps {
   dbKind: 'postgres' | 'pglite';
   /** The Redis actually in use (config.redis.url, or a locally started redis-server). */
   redisUrl: string;
-  /** Producer connection: fails fast, for requests and enqueues. */
-  redis: Redis;
+  /** redisUrl with config.redis.cluster: what connectRedis needs to open more connections. */
+  redisTarget: RedisTarget;
+  /** Producer connection (a single node or a Cluster): fails fast, for requests and enqueues. */
+  redis: RedisClient;
   queues: Queues;
   logger: Logger;
   clock: Clock;

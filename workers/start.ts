@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DelayedError, MetricsTime, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
 import type { Deps } from '../src/deps.js';
+import type { RedisClient } from '../src/redis/connect.js';
+import { queuePrefix } from '../queues/define.js';
 import type { WorkerDefinition } from './define.js';
 import { WORKER_DEFINITIONS } from './registry.js';
 
@@ -28,7 +29,7 @@ export function selectWorkers(list: string): WorkerDefinition[] {
   });
 }
 
-export function startWorkers(deps: Deps, connection: Redis, definitions = selectWorkers(deps.config.workers.queues)): RunningWorkers {
+export function startWorkers(deps: Deps, connection: RedisClient, definitions = selectWorkers(deps.config.workers.queues)): RunningWorkers {
   const identity = `${hostname()}:${process.pid}`;
   const eventLoop = monitorEventLoopDelay({ resolution: 10 });
   eventLoop.enable();
@@ -84,7 +85,7 @@ export function startWorkers(deps: Deps, connection: Redis, definitions = select
       },
       {
         connection,
-        prefix: deps.queues.prefix,
+        prefix: queuePrefix(deps.queues.prefix, queue),
         concurrency: deps.config.workers.concurrency[queue] ?? definition.queue.defaultConcurrency ?? 1,
         lockDuration: deps.config.workers.lockDurationSec * 1000,
         stalledInterval: deps.config.workers.lockDurationSec * 1000,

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -9,10 +9,11 @@ import type { Deps } from '../deps.js';
 import { approvalPages } from '../web/approvals-pages.js';
 import { dashboardRoutes } from '../web/dashboard/dashboard-routes.js';
 import { loginRoutes } from '../web/login.js';
-import { authenticate, requireRole } from './auth.js';
+import { authenticate, sameOriginWrites } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
 import type { AppEnv } from './env.js';
 import { errorBody, handleError, validationError } from './errors.js';
+import { apiDocument } from './openapi-document.js';
 import { newRouter } from './router.js';
 import { approvalListRoutes, approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -25,15 +26,15 @@ import { growthMetricsRoutes, growthPlanRoutes } from './routes/growth.js';
 import { healthRoutes } from './routes/health.js';
 import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
 import { inputGuard } from './input-guard.js';
 import { hasRole, tokenTable } from './tokens.js';
 import { traceMiddleware } from './trace.js';
 
 export interface AppOptions {
-  /** Signs dashboard sessions; default config.auth.sessionSecret, else random per process. */
-  sessionSecret?: string;
   /** The Telegram bot answering webhooks; default: built from config when Telegram is on. */
   telegramBot?: Bot;
 }
@@ -41,8 +42,8 @@ export interface AppOptions {
 /** Builds the HTTP app; it opens no port (tests call `app.request`). */
 export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const tokens = tokenTable(deps.config.auth);
-  const sessionSecret = options.sessionSecret || deps.config.auth.sessionSecret || randomBytes(32).toString('hex');
-  const auth = { tokens, sessionSecret, clock: deps.clock };
+  const auth = { tokens, db: deps.db, clock: deps.clock };
+  const writes = sameOriginWrites(deps.config.server.publicUrl);
   const app = newRouter();
 
   app.use(traceMiddleware(deps.logger));
@@ -70,11 +71,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   // Public: an invitation link's signed token is its credential.
   app.route('/', betaInvitationRoutes(deps));
 
-  app.use('/metrics', authenticate(auth), requireRole('viewer'));
-  app.get('/metrics', async (c) => {
-    c.header('content-type', deps.metrics.registry.contentType);
-    return c.body(await deps.metrics.registry.metrics());
-  });
+  app.use('/metrics', authenticate(auth));
+  app.route('/', metricsRoutes(deps));
 
   const betaCandidates = betaCandidateRoutes(deps);
   const growthMetrics = growthMetricsRoutes(deps);
@@ -91,29 +89,28 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
     .route('/', feedbackRoutes(deps))
     .route('/', betaRoutes(deps))
     .route('/', betaCandidates)
-    .route('/', opsRoutes(deps));
+    .route('/', opsRoutes(deps))
+    .route('/', sessionRoutes(deps));
   const phase7 = newRouter().route('/', statusRoutes(deps)).route('/', approvalListRoutes(deps)).route('/', opsRoutes(deps));
   phase7.route('/', betaCandidates);
   phase7.route('/', growthMetrics);
-  app.use('/api/v1/*', authenticate(auth));
-  app.use('/api/phase7/*', authenticate(auth));
+  app.use('/api/v1/*', authenticate(auth), writes);
+  app.use('/api/phase7/*', authenticate(auth), writes);
   app.route('/api/v1', v1);
   app.route('/api/phase7', phase7);
 
   const boards = bullBoards(deps.queues);
-  app.use(BOARD_PATH, authenticate({ ...auth, onMissing: 'redirect' }));
-  app.use(`${BOARD_PATH}/*`, authenticate({ ...auth, onMissing: 'redirect' }));
+  app.use(BOARD_PATH, authenticate({ ...auth, onMissing: 'redirect' }), writes);
+  app.use(`${BOARD_PATH}/*`, authenticate({ ...auth, onMissing: 'redirect' }), writes);
   const board = (c: Context<AppEnv>) =>
     (hasRole(c.var.principal.roles, ['operator']) ? boards.full : boards.readOnly).fetch(c.req.raw);
   app.all(BOARD_PATH, board);
   app.all(`${BOARD_PATH}/*`, board);
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Flywheel API', version: '1', description: 'Growth operations with a human in the loop' },
-    security: [{ bearer: [] }],
-  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Relative to where the document is served unless a public URL is configured.
+  const serverUrl = deps.config.server.publicUrl || '/';
+  app.get('/api/openapi.json', (c) => c.json(apiDocument(app, { serverUrl })));
   app.get('/', (c) => c.redirect('/dashboard/approvals', 302));
   return app;
 }

@@ -9,6 +9,8 @@ export interface Principal {
   person: string;
   roles: readonly Role[];
   via: 'bearer' | 'session';
+  /** The dashboard session's id (the cookie's value), when `via` is `session`. */
+  sessionId?: string;
 }
 
 export interface AppEnv {

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Deps } from '../deps.js';
+import type { RedisClient } from '../redis/connect.js';
 
 /** Pub/sub channel on which every process announces a request that became final (works through PgBouncer, unlike LISTEN). */
 export const finalChannel = (prefix: string) => `${prefix}:approvals:final`;
@@ -13,19 +14,21 @@ type Waiter = (id: string) => void;
  */
 class FinalHub {
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private ready: Promise<void> | undefined;
   private users = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channel: string,
   ) {}
 
   async acquire(): Promise<void> {
     this.users++;
     if (!this.ready) {
-      const subscriber = this.redis.duplicate({ enableOfflineQueue: true });
+      // A Cluster's duplicate takes no options; a standalone one must queue the SUBSCRIBE until connected.
+      const redis = this.redis;
+      const subscriber: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate({ enableOfflineQueue: true });
       subscriber.on('error', () => {});
       subscriber.on('message', (_channel: string, id: string) => {
         for (const wake of this.waiters.get(id) ?? []) wake(id);
@@ -55,7 +58,7 @@ class FinalHub {
   }
 }
 
-const hubs = new WeakMap<Redis, FinalHub>();
+const hubs = new WeakMap<RedisClient, FinalHub>();
 
 /**
  * Reads `read()` and, while `isFinal` says no, waits up to `ms` for the request

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis/connect.js';
 import { campaignKeys, downstreamStateKey } from './keys.js';
 import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE } from './limiter-scripts.js';
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis/connect.js';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { type Acquired, FleetLimiter, type LimitFields, type LiveLimits } from './fleet-limiter.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis/connect.js';
 
 /** One finished downstream request, as a worker reports it. */
 export interface Sample {

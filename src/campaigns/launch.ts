@@ -9,6 +9,7 @@ import { assignExperimentArms } from '../growth/materialise.js';
 import { experimentOfCampaign } from '../growth/store.js';
 import { audienceQuery } from './audience.js';
 import type { Audience } from './input.js';
+import { enqueueMaterialise } from './materialise.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
 /**
@@ -32,8 +33,6 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
   };
 }
 
-/** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
-const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
 
 /**
  * What allows a start. A campaign waiting for approval starts only under the approved
@@ -66,11 +65,12 @@ async function refusal(db: Kysely<Database>, campaign: CampaignRow, grant: Start
 }
 
 /**
- * Starts a campaign now, or schedules its start: materialises one delivery row
- * per recipient (unique per campaign and user, so repeating this is harmless)
- * and queues one job per batch. Throws StartRefusedError when `grant` does not allow it.
+ * Starts a campaign now, or schedules its start, and queues the materialisation of
+ * its recipients (materialise.ts), which queues one job per batch. The same path
+ * whether the policy allowed the launch or a person approved it. Throws
+ * StartRefusedError when `grant` does not allow it.
  */
-export async function startCampaign(deps: Deps, campaignId: string, traceId: string, actor: string, grant: StartGrant): Promise<{ status: string; recipients?: number }> {
+export async function startCampaign(deps: Deps, campaignId: string, traceId: string, actor: string, grant: StartGrant): Promise<{ status: string; materialising?: boolean }> {
   const campaign = await getCampaign(deps.db, campaignId);
   if (!campaign) throw new Error(`no campaign ${campaignId}`);
   const now = deps.clock.now();
@@ -84,38 +84,17 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
     await deps.queues.enqueue(campaignsQueue, 'start', { campaignId, traceId }, { jobId: `start-${campaignId}`, delay: new Date(campaign.start_at).getTime() - now.getTime() });
     return { status: 'scheduled' };
   }
-  const recipients = await deps.db.transaction().execute(async (trx) => {
-    const moved = await transition(trx, campaignId, ['pending_approval', 'draft', 'scheduled'], 'running', now, { launched_at: now, status_reason: null });
-    if (!moved) return null;
-    const audience = audienceQuery(trx, campaign.audience as Audience).as('a');
-    const inserted = await sql<{ n: number }>`
-      with recipients as (
-        select a."userId", a."userName", a."userEmail", a."tenantId", a."tenantName",
-               (row_number() over (order by a."userId") - 1) / ${campaign.channel.maxBatch} as batch_no
-        from ${audience}
-      ), added as (
-        insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
-        select ${campaignId}, r."userId", r.batch_no, 'pending',
-               coalesce(${JSON.stringify(recipientVariables(campaign.audience as Audience))}::jsonb -> r."userId", '{}'::jsonb) ||
-               jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''),
-                                  'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
-               ${JSON.stringify(campaign.reward)}::jsonb, ${now}
-        from recipients r
-        on conflict (campaign_id, user_id) do nothing
-        returning 1
-      ) select count(*)::int as n from added`.execute(trx);
-    const count = inserted.rows[0]?.n ?? 0;
-    // A campaign with an experiment: each recipient gets its arm and that arm's reward.
-    await assignExperimentArms(trx, campaignId);
-    await trx.updateTable('campaigns').set({ audience_size: count }).where('id', '=', campaignId).execute();
-    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.started', subjectType: 'campaign', subjectId: campaignId, data: { recipients: count }, at: now });
-    return count;
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, campaignId, ['pending_approval', 'draft', 'scheduled'], 'running', now, { launched_at: now, status_reason: null }))) return false;
+    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.started', subjectType: 'campaign', subjectId: campaignId, data: { audienceSize: campaign.audience_size }, at: now });
+    return true;
   });
-  if (recipients === null) return { status: (await getCampaign(deps.db, campaignId))!.status };
+  if (!moved) return { status: (await getCampaign(deps.db, campaignId))!.status };
   // Slow start at the initial limit under the operator's cap, until the Ops controller's first step.
   await deps.runtime.start(campaignId);
-  await enqueueOutstanding(deps, campaignId, traceId);
-  return { status: 'running', recipients };
+  // The recipients are written by a worker, a chunk at a time: this answers in milliseconds whatever the audience.
+  await enqueueMaterialise(deps, campaignId, traceId);
+  return { status: 'running', materialising: true };
 }
 
 /** Queues a job for every batch that still has deliveries to make; existing jobs are left alone. */

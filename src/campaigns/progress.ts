@@ -15,6 +15,8 @@ export function campaignView(c: CampaignRow) {
     // Per-recipient variables can hold personal links (Beta invitations): only their count is shown.
     audience: 'variables' in c.audience ? { ...c.audience, variables: `[${Object.keys((c.audience.variables as object | undefined) ?? {}).length} recipients]` } : c.audience,
     audienceSize: c.audience_size,
+    /** Recipients written by the launch's materialisation so far; `done` once all are in. */
+    materialisation: { recipients: c.materialised_count, done: c.materialised_at !== null },
     template: c.template,
     reward: c.reward,
     channel: { ...c.channel, secret: '[redacted]' },

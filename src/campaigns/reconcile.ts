@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
 import { enqueueOutstanding } from './launch.js';
+import { enqueueMaterialise } from './materialise.js';
 import { runningCampaignIds } from './store.js';
 
 /**
@@ -20,6 +21,9 @@ export async function reconcile(deps: Deps, traceId: string): Promise<{ campaign
     await deps.runtime.restore(id);
     // Postgres says running: a pause flag left in Redis (its resume was lost) is lifted.
     await deps.runtime.resume(id);
+    // A launch whose materialisation was lost (Redis flushed, the job failed for good) resumes at its cursor.
+    const row = await deps.db.selectFrom('campaigns').select('materialised_at').where('id', '=', id).executeTakeFirstOrThrow();
+    if (!row.materialised_at) await enqueueMaterialise(deps, id, traceId);
     if (await completeIfDone(deps, id, traceId)) {
       completed++;
       continue;

@@ -10,6 +10,7 @@ database:
   url: \${DATABASE_URL:-}
 redis:
   url: \${REDIS_URL:-redis://127.0.0.1:6379}
+  cluster: \${REDIS_CLUSTER:-false}
   prefix: \${REDIS_PREFIX:-flywheel}
 auth:
   adminToken: \${FLYWHEEL_ADMIN_TOKEN:-}

@@ -34,8 +34,14 @@ export const configSchema = z.strictObject({
     poolSize: z.number().int().positive().default(10).describe('Postgres connections per process'),
   }),
   redis: section({
-    url: z.string().default('redis://127.0.0.1:6379'),
-    prefix: z.string().min(1).default('flywheel').describe('key prefix of every queue and lock'),
+    url: z.string().default('redis://127.0.0.1:6379').describe('REDIS_URL; with cluster, one or more seed nodes as comma-separated redis:// URLs'),
+    cluster: z.boolean().default(false).describe('REDIS_CLUSTER: connect to a Redis Cluster (ioredis Cluster) through the seed nodes in url'),
+    prefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}\s]+$/, 'no braces or spaces: the prefix goes inside Redis Cluster hash tags')
+      .default('flywheel')
+      .describe('key prefix of every queue and lock'),
     startLocal: z.boolean().default(true).describe('npm start launches redis-server when url is unreachable'),
   }),
   auth: section({
@@ -45,7 +51,7 @@ export const configSchema = z.strictObject({
       .refine((token) => token === '' || token.length >= 16, 'FLYWHEEL_ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)')
       .default('')
       .describe('FLYWHEEL_ADMIN_TOKEN: a token named admin with every role; at least 16 characters'),
-    sessionSecret: z.string().default('').describe('signs dashboard session cookies; empty: random per start'),
+    sessionSecret: z.string().default('').describe('unused: dashboard sessions are kept in Postgres (see README, Security); accepted so older configs still load'),
   }),
   logging: section({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level') }),
   workers: section({

@@ -141,6 +141,11 @@ export interface CampaignsTable {
   launched_at: Timestamp | null;
   finished_at: Timestamp | null;
   limits_cap: ColumnType<{ concurrency?: number; ratePerSec?: number; batchSize?: number }, string | undefined, string>;
+  /** Recipients written so far by the launch's materialisation, and the last user id written (0016). */
+  materialised_count: Generated<number>;
+  materialised_cursor: string | null;
+  /** Set once every recipient has its delivery row. */
+  materialised_at: Timestamp | null;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';
@@ -266,6 +271,17 @@ export interface ExperimentAnalysesTable {
   result: JSONColumnType<Record<string, unknown>>;
 }
 
+export interface SessionsTable {
+  /** SHA-256 of the cookie's random id: a leaked table does not log anyone in. */
+  id_digest: string;
+  token_name: string;
+  /** Which secret the token had at login: rotating the token ends its sessions. */
+  token_fingerprint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 /** The whole schema, as the migrations in migrations/ build it. */
 export interface ApprovalWebhooksTable {
   event_id: string;
@@ -302,5 +318,6 @@ export interface Database {
   beta_reports: BetaReportsTable;
   experiments: ExperimentsTable;
   experiment_analyses: ExperimentAnalysesTable;
+  sessions: SessionsTable;
   approval_webhooks: ApprovalWebhooksTable;
 }

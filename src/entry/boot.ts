@@ -38,9 +38,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
   if (!config.database.url && !options.singleProcess) {
     exitWith(`the ${options.process} process needs DATABASE_URL: embedded PGlite serves a single process (npm start) only`);
   }
-  let local;
+  // A cluster is reached through its seed nodes (connectRedis fails clearly); nothing to start locally.
+  let local = { url: config.redis.url, stop: async () => {} };
   try {
-    local = await ensureRedis(config.redis.url, {
+    if (!config.redis.cluster) local = await ensureRedis(config.redis.url, {
       startLocal: options.singleProcess && config.redis.startLocal,
       dir: '.flywheel/redis',
     });

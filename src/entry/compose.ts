@@ -14,7 +14,7 @@ import { createMetrics } from '../metrics/registry.js';
 import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
 import { loadScalingReport } from '../ops/scaling/scaling-store.js';
 import { oldestWaitingAgeMs } from '../ops/snapshot.js';
-import { connectRedis } from '../redis/connect.js';
+import { connectRedis, type RedisTarget } from '../redis/connect.js';
 
 export interface DepsOptions {
   config: Readonly<Config>;
@@ -43,7 +43,8 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
   const database = await openDatabase({ ...config.database, schema: options.dbSchema });
   if (options.migrate ?? true) await migrateToLatest(database.db);
   const redisUrl = options.redisUrl ?? config.redis.url;
-  const redis = await connectRedis(redisUrl, 'producer', (error) =>
+  const redisTarget: RedisTarget = { url: redisUrl, cluster: config.redis.cluster };
+  const redis = await connectRedis(redisTarget, 'producer', (error) =>
     logger.error({ err: error }, 'redis connection error'),
   );
   const queues = openQueues(redis, config.redis.prefix, (error) => logger.error({ err: error }, 'queue error'));
@@ -66,6 +67,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     db: database.db,
     dbKind: database.kind,
     redisUrl,
+    redisTarget,
     redis,
     queues,
     logger,

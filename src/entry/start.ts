@@ -8,7 +8,7 @@ import { listen } from './serve.js';
 
 /** web + workers in one process, for a single machine. */
 const { deps, stopLocalRedis, runToken } = await boot({ process: 'start', singleProcess: true });
-const connection = await connectRedis(deps.redisUrl, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
+const connection = await connectRedis(deps.redisTarget, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
 const workers = startWorkers(deps, connection);
 const schedulers = keepSchedulers(deps.queues, deps.redis, deps.config, (error) => deps.logger.warn({ err: error }, 'scheduler check failed'));
 const http = await listen(deps);

@@ -4,7 +4,7 @@ import { connectRedis } from '../redis/connect.js';
 import { boot, onShutdown } from './boot.js';
 
 const { deps } = await boot({ process: 'worker', singleProcess: false });
-const connection = await connectRedis(deps.redisUrl, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
+const connection = await connectRedis(deps.redisTarget, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
 const workers = startWorkers(deps, connection);
 const schedulers = keepSchedulers(deps.queues, deps.redis, deps.config, (error) => deps.logger.warn({ err: error }, 'scheduler check failed'));
 deps.logger.info({ queues: workers.queues }, 'worker started');

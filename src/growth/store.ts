@@ -258,3 +258,26 @@ export async function analysisCount(db: Db, experimentId: string): Promise<numbe
   const row = await db.selectFrom('experiment_analyses').select((eb) => eb.fn.countAll<number>().as('n')).where('experiment_id', '=', experimentId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The last analysis of each UTC day of an experiment, oldest first (at most `days`): the result over time. */
+export async function dailyAnalyses(db: Db, experimentId: string, days = 60) {
+  const rows = await sql<{ day: Date; result: Record<string, unknown> }>`
+    select * from (
+      select distinct on (date_trunc('day', analysed_at at time zone 'UTC')) date_trunc('day', analysed_at at time zone 'UTC') as day, result
+      from experiment_analyses where experiment_id = ${experimentId}
+      order by date_trunc('day', analysed_at at time zone 'UTC') desc, analysed_at desc, id desc
+      limit ${days}
+    ) d order by day`.execute(db);
+  return rows.rows;
+}
+
+/** Approval requests the growth strategist filed for an experiment, newest first, with their current state. */
+export async function proposalRequests(db: Db, experimentId: string, limit = 20) {
+  return db
+    .selectFrom('approval_requests')
+    .select(['id', 'kind', 'summary', 'status', 'created_at', 'decided_at'])
+    .where(sql<string>`payload ->> 'experimentId'`, '=', experimentId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -98,7 +98,7 @@ export function approvalPages(deps: Deps, auth: AuthOptions) {
           request={request}
           now={deps.clock.now()}
           canDecide={hasRole(principal.roles, ['approver'])}
-          csrf={formCsrfToken(c, auth.sessionSecret)}
+          csrf={formCsrfToken(c)}
           flash={flashMessage(c.req.query(), request)}
         />,
       );
@@ -107,7 +107,7 @@ export function approvalPages(deps: Deps, auth: AuthOptions) {
     .get('/dashboard/approvals/:id/decision', (c) => c.redirect(`/dashboard/approvals/${validId(c.req.param('id'))}`, 303))
     .post('/dashboard/approvals/:id/decision', requireRole('approver'), async (c) => {
       const form = await c.req.parseBody();
-      if (!verifyFormCsrf(c, auth.sessionSecret, form.csrf)) {
+      if (!verifyFormCsrf(c, form.csrf)) {
         c.var.logger.warn({ by: c.var.principal.name }, 'dashboard decision refused: bad CSRF token');
         throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
       }

@@ -24,6 +24,7 @@ a.button.secondary{background:#fff;color:#1d2330}
 .scroll{overflow-x:auto;max-width:100%}
 a.range{padding:.2rem .6rem;border:1px solid #c9ced6;border-radius:4px;text-decoration:none;color:#1d2330;background:#fff}a.range.current{background:#1d2330;color:#fff}
 header{flex-wrap:wrap}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}code{overflow-wrap:anywhere}h1{overflow-wrap:anywhere}
 .field{display:block;margin:.6rem 0}.field label{display:block;font-weight:600;margin-bottom:.2rem}
 .field .hint{font-size:.85rem}.field .error{font-size:.9rem;margin-top:.2rem}
 .field input[type=text],.field input[type=url],.field input[type=number],.field input[type=password],.field textarea,.field select{width:100%;max-width:36rem;box-sizing:border-box}

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Kysely } from 'kysely';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import { createSession, revokeSession } from '../sessions/store.js';
 import type { AppEnv } from '../api/env.js';
-import { SESSION_COOKIE, SESSION_TTL_SEC, signSession } from '../api/session.js';
+import { SESSION_COOKIE, SESSION_TTL_SEC, tokenFingerprint } from '../api/session.js';
 import { findToken, type TokenEntry } from '../api/tokens.js';
 import { Layout } from './layout.js';
 
@@ -46,7 +49,7 @@ export function safeNext(next: unknown): string {
   return url.origin === HERE ? `${url.pathname}${url.search}${url.hash}` : '/';
 }
 
-export function loginRoutes(options: { tokens: readonly TokenEntry[]; sessionSecret: string; clock: Clock; secureCookies: boolean }) {
+export function loginRoutes(options: { tokens: readonly TokenEntry[]; db: Kysely<Database>; clock: Clock; secureCookies: boolean }) {
   return new Hono<AppEnv>()
     .use('/login', csrf())
     .use('/logout', csrf())
@@ -59,8 +62,10 @@ export function loginRoutes(options: { tokens: readonly TokenEntry[]; sessionSec
         c.var.logger.warn('dashboard login refused');
         return c.html(<LoginPage next={next} error="That token is not valid." />, 401);
       }
-      const expires = options.clock.now().getTime() + SESSION_TTL_SEC * 1000;
-      setCookie(c, SESSION_COOKIE, signSession(options.sessionSecret, entry.name, expires), {
+      const now = options.clock.now();
+      const expiresAt = new Date(now.getTime() + SESSION_TTL_SEC * 1000);
+      const sessionId = await createSession(options.db, { tokenName: entry.name, tokenFingerprint: tokenFingerprint(entry), expiresAt }, now);
+      setCookie(c, SESSION_COOKIE, sessionId, {
         httpOnly: true,
         sameSite: 'Lax',
         secure: options.secureCookies,
@@ -70,7 +75,10 @@ export function loginRoutes(options: { tokens: readonly TokenEntry[]; sessionSec
       c.var.logger.info({ user: entry.name }, 'dashboard login');
       return c.redirect(next, 303);
     })
-    .post('/logout', (c) => {
+    .post('/logout', async (c) => {
+      // Ended on the server, so a copy of the cookie stops working too.
+      const sessionId = getCookie(c, SESSION_COOKIE);
+      if (sessionId) await revokeSession(options.db, sessionId, options.clock.now());
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.redirect('/login', 303);
     });

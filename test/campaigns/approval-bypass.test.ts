@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app.js';
 import { StartRefusedError, startCampaign } from '../../src/campaigns/launch.js';
 import { getCampaign } from '../../src/campaigns/store.js';
 import { QUEUE_DEFINITIONS } from '../../queues/registry.js';
+import { materialised } from '../support/materialised.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -75,6 +76,8 @@ describe('a campaign waiting for approval', () => {
     const applied = await applyApproved(ctx.deps, approvalId);
     assert.equal(applied.applied, true, JSON.stringify(applied));
     assert.equal((await getCampaign(ctx.deps.db, id))?.status, 'running');
+    // The same path as a launch the policy applies: the recipients are written by the queued materialisation.
+    await materialised(ctx.deps, id);
     assert.equal(await deliveries(id), 20);
   });
 

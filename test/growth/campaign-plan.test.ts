@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/redis/connect.js';
 import { createApp } from '../../src/api/app.js';
 import { currentCapacity } from '../../src/ops/capacity.js';
 import { connectRedis } from '../../src/redis/connect.js';
@@ -69,7 +69,7 @@ describe('capacity-aware campaign planning', () => {
     });
     app = createApp(ctx.deps);
     users = await seedUsers(ctx.deps.db, 3000, 10, 'p');
-    connection = await connectRedis(ctx.deps.redisUrl, 'worker', () => {});
+    connection = await connectRedis(ctx.deps.redisTarget, 'worker', () => {});
     workers = startWorkers(ctx.deps, connection, selectWorkers('approvals,approval-expiry'));
   });
   after(async () => {

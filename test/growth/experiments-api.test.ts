@@ -8,6 +8,7 @@ import { runGrowthAnalysis } from '../../src/growth/run-analysis.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
+import { materialised } from '../support/materialised.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 
@@ -87,6 +88,7 @@ describe('experiments: API and assignment at launch', () => {
     assert.deepEqual(((await (await call('GET', `/api/v1/experiments/${experiment.id}`, undefined, TOKENS.viewer)).json()) as { key: string }).key, 'assign-at-launch');
     assert.equal((await call('POST', `/api/v1/campaigns/${id}/experiment`, body({ key: 'another' }))).status, 409, 'one experiment per campaign');
     assert.equal(((await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    await materialised(ctx.deps, id);
     assert.equal((await call('POST', `/api/v1/campaigns/${id}/experiment`, body({ key: 'late' }))).status, 409, 'no experiment after launch');
 
     const allocation = initialAllocation([{ arm: 'control', weight: 2 }, { arm: 'badge', weight: 1 }, { arm: 'streak', weight: 1 }]);
@@ -110,6 +112,7 @@ describe('experiments: API and assignment at launch', () => {
     const created = await call('POST', `/api/v1/campaigns/${id}/experiment`, body({ key: 'shift', control: { name: 'control', mechanism: 'points', amount: 5, weight: 1 }, variants: [{ name: 'streak', mechanism: 'streak', amount: 8, weight: 1 }] }));
     const experiment = (await created.json()) as { id: string };
     await call('POST', `/api/v1/campaigns/${id}/launch`);
+    await materialised(ctx.deps, id);
     await markDeliveredAt(ctx.deps.db, id, Array.from({ length: 20 }, (_, i) => i), ctx.deps.clock.now());
     const before = new Map((await ctx.deps.db.selectFrom('deliveries').select(['user_id', 'arm', 'status']).where('campaign_id', '=', id).execute()).map((r) => [r.user_id, r]));
     const outcome = await propose(ctx.deps, {
@@ -149,6 +152,7 @@ describe('experiments: API and assignment at launch', () => {
     }));
     const experiment = (await created.json()) as { id: string };
     await call('POST', `/api/v1/campaigns/${id}/launch`);
+    await materialised(ctx.deps, id);
     const sentAt = new Date(ctx.deps.clock.now().getTime() - 3600_000);
     await markDeliveredAt(ctx.deps.db, id, Array.from({ length: 20 }, (_, i) => i), sentAt);
     await simulateConversions(ctx.deps.db, { campaignId: id, rates: { control: 0.05, streak: 0.2 }, rng: mulberry32(5), goal: 'purchase', revenue: 10, spreadMs: 60_000, idPrefix: 'bandit' });

@@ -9,6 +9,7 @@ import { CaptureDownstream } from '../support/capture-downstream.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
+import { materialised } from '../support/materialised.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
@@ -68,6 +69,7 @@ describe('growth analysis end to end: a winner is detected and a reward proposal
     const { campaignId, experiment } = await campaignWithExperiment(call, { userIds: users, url: downstream.url, maxBatch: 100, key: 'uplift-e2e', minSamplePerArm: 500 });
     const launched = (await (await call('POST', `/api/v1/campaigns/${campaignId}/launch`)).json()) as { outcome: string };
     assert.equal(launched.outcome, 'applied', JSON.stringify(launched));
+    await materialised(ctx.deps, campaignId);
     await waitFor(async () => ((await (await call('GET', `/api/v1/campaigns/${campaignId}`)).json()) as { status: string }).status === 'completed', { timeoutMs: 60_000, what: 'campaign completion' });
 
     // Every recipient got the arm the documented hash gives it, and that arm's reward.
@@ -144,6 +146,7 @@ describe('growth analysis guardrails over simulated hours', () => {
     const { campaignId, experiment } = await campaignWithExperiment(call, { userIds: users, url: 'http://127.0.0.1:9/none', maxBatch: 125, key: 'null-hours', minSamplePerArm: 500 });
     const launched = (await (await call('POST', `/api/v1/campaigns/${campaignId}/launch`)).json()) as { outcome: string };
     assert.equal(launched.outcome, 'applied');
+    await materialised(ctx.deps, campaignId);
     const rng = mulberry32(20260302);
     const notes: string[][] = [];
     for (let hour = 0; hour < 48; hour += 1) {
@@ -170,6 +173,7 @@ describe('growth analysis guardrails over simulated hours', () => {
     const users = await seedUsers(ctx.deps.db, 4000, 10, 's');
     const { campaignId, experiment } = await campaignWithExperiment(call, { userIds: users, url: 'http://127.0.0.1:9/none', maxBatch: 1000, key: 'srm-broken', minSamplePerArm: 500 });
     assert.equal(((await (await call('POST', `/api/v1/campaigns/${campaignId}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    await materialised(ctx.deps, campaignId);
     // The downstream drops a third of one arm's messages: those deliveries die, the rest are exposures.
     const streakRows = await ctx.deps.db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaignId).where('arm', '=', 'streak').orderBy('user_id').execute();
     await ctx.deps.db.updateTable('deliveries').set({ status: 'dead', updated_at: clock.now() }).where('id', 'in', streakRows.filter((_, i) => i % 3 === 0).map((r) => r.id)).execute();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/redis/connect.js';
 import { createApp } from '../../src/api/app.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
 import { mulberry32 } from '../../src/growth/mulberry32.js';
@@ -11,6 +11,7 @@ import { createTestContext, type TestContext } from '../support/deps.js';
 import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { seedUsers } from '../support/seed-users.js';
+import { materialised } from '../support/materialised.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
@@ -38,7 +39,7 @@ describe('reward proposals through approval', () => {
       },
     });
     app = createApp(ctx.deps);
-    connection = await connectRedis(ctx.deps.redisUrl, 'worker', () => {});
+    connection = await connectRedis(ctx.deps.redisTarget, 'worker', () => {});
     // Deliveries wait: the first half is "sent" by hand, the rest only after the reward changed.
     running.push(startWorkers(ctx.deps, connection, selectWorkers('approvals,approval-expiry,telegram,growth-analysis')));
   });
@@ -68,6 +69,7 @@ describe('reward proposals through approval', () => {
     });
     assert.equal(experiment.status, 201, await experiment.clone().text());
     assert.equal(((await (await call('POST', `/api/v1/campaigns/${campaignId}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    await materialised(ctx.deps, campaignId);
 
     // Half the campaign went out two hours ago; the bonus arm converts clearly better.
     const sentAt = new Date(Date.now() - 2 * 3600_000);

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { MetricsTime, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queuePrefix } from '../../queues/define.js';
+import type { RedisClient as Redis } from '../../src/redis/connect.js';
 import { diagnosticsQueue } from '../../queues/diagnostics.js';
 import { createApp } from '../../src/api/app.js';
 import { manualClock } from '../../src/clock.js';
@@ -29,7 +30,7 @@ describe('auto-scaling recommendation from the real queues', () => {
   const startWorker = (autorun: boolean) => {
     const worker = new Worker(diagnosticsQueue.name, async () => ({}), {
       connection,
-      prefix: ctx.deps.queues.prefix,
+      prefix: queuePrefix(ctx.deps.queues.prefix, diagnosticsQueue.name),
       concurrency: 50,
       autorun,
       metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
@@ -77,7 +78,7 @@ describe('auto-scaling recommendation from the real queues', () => {
       },
     });
     app = createApp(ctx.deps);
-    connection = await connectRedis(ctx.deps.redisUrl, 'worker', () => {});
+    connection = await connectRedis(ctx.deps.redisTarget, 'worker', () => {});
     eventLoop.enable();
   });
   after(async () => {

@@ -25,14 +25,16 @@ export async function createSchema(): Promise<{ schema: string; drop(): Promise<
   };
 }
 
-/** Deletes every Redis key under a test's prefix. */
+/** Deletes every Redis key under a test's prefix: `<prefix>:…` and the hash-tagged `{<prefix>:…}…`. */
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
   await redis.quit();
 }

@@ -126,4 +126,85 @@ describe('creating and launching from the dashboard in headless Chromium', { tim
     assert.deepEqual(errors, []);
     assert.deepEqual(approver.errors, []);
   });
+
+  it('creates an experiment on a draft campaign from its page, with the sample size and duration its planned effect needs', async () => {
+    const { page, errors } = await logIn(TOKENS.operator);
+    const created = await page.request.post('/api/v1/campaigns', {
+      headers: { authorization: `Bearer ${TOKENS.operator}` },
+      data: { name: 'Streak test', audience: { type: 'segment', filters: {} }, template: 'Hi {{user.name}}', channel: { url: downstream.url, secret: SECRET } },
+    });
+    assert.equal(created.status(), 201);
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`/dashboard/campaigns/${id}`);
+    await page.getByRole('link', { name: 'New experiment' }).click();
+    await page.waitForURL((url) => url.pathname === `/dashboard/campaigns/${id}/experiment/new`);
+    await page.getByLabel('Goal event').fill('purchase');
+    await page.getByLabel('Attribution window (hours)').fill('48');
+    const control = page.locator('fieldset', { hasText: 'Control arm' });
+    await control.getByLabel('Mechanism').selectOption('points');
+    await control.getByLabel('Amount').fill('1');
+    const variant = page.locator('fieldset', { hasText: 'Variant 1' });
+    await variant.getByLabel('Arm name').fill('streak bonus');
+    await variant.getByLabel('Mechanism').selectOption('streak');
+    await variant.getByLabel('Amount').fill('2');
+    await page.getByLabel('Baseline conversion rate').fill('0.1');
+    await page.getByLabel('Smallest effect worth detecting').fill('0.05');
+    await waitFor(async () => /Needs [\d,]+ recipients per arm/.test(await page.getByTestId('experiment-needs').innerText()), { what: 'the sample size' });
+    const needs = await page.getByTestId('experiment-needs').innerText();
+    assert.match(needs, /Needs 686 recipients per arm, 1,372 in all/);
+    assert.match(needs, /about \d+ (h|d)/);
+    assert.equal(await page.getByTestId('audience-too-small').count(), 1, '120 users are too few for this effect');
+    await screenshot(page, 'form-new-experiment-1280');
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.waitForLoadState('networkidle');
+    assert.match(await page.locator('[data-error-for="variants.0.name"]').innerText(), /letters, digits/);
+    await page.locator('fieldset', { hasText: 'Variant 1' }).getByLabel('Arm name').fill('streak');
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.waitForURL((url) => url.pathname === `/dashboard/campaigns/${id}`);
+    assert.match(await page.locator('main').innerText(), /Experiment campaign-[0-9a-f-]+ with 2 arms/);
+    const row = await ctx.deps.db.selectFrom('experiments').selectAll().where('campaign_id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(row.goal_event, 'purchase');
+    assert.equal(row.attribution_window_sec, 48 * 3600);
+    assert.equal(row.min_sample_per_arm, 686);
+    assert.deepEqual(row.arms.map((a) => [a.name, a.mechanism, a.amount]), [['control', 'points', 1], ['streak', 'streak', 2]]);
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows every dashboard page at 1280 and 390 px wide without console errors, and screenshots each', async () => {
+    const campaign = await ctx.deps.db.selectFrom('campaigns').select(['id', 'trace_id', 'approval_id']).where('name', '=', 'Spring points').executeTakeFirstOrThrow();
+    const pages: [string, string][] = [
+      ['overview', '/dashboard/overview'],
+      ['campaigns', '/dashboard/campaigns'],
+      ['campaign-new', '/dashboard/campaigns/new'],
+      ['campaign', `/dashboard/campaigns/${campaign.id}`],
+      ['campaign-24h', `/dashboard/campaigns/${campaign.id}?range=24h`],
+      ['trace', `/dashboard/traces/${campaign.trace_id}`],
+      ['runs', '/dashboard/runs'],
+      ['audit', '/dashboard/audit'],
+      ['audit-filtered', '/dashboard/audit?action=campaign.'],
+      ['ops', '/dashboard/ops'],
+      ['growth', '/dashboard/growth'],
+      ['beta', '/dashboard/beta'],
+      ['approvals', '/dashboard/approvals'],
+      ['approval', `/dashboard/approvals/${campaign.approval_id}`],
+      ['queues', '/admin/queues'],
+    ];
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ baseURL: server.url, viewport: { width, height: 900 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto('/login');
+      await page.getByLabel('Token').fill(TOKENS.admin);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL((url) => url.pathname.startsWith('/dashboard'));
+      for (const [name, path] of pages) {
+        const response = await page.goto(path);
+        assert.equal(response?.status(), 200, path);
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `page-${name}-${width}`);
+      }
+      assert.deepEqual(errors, [], `console errors at ${width} px`);
+    }
+  });
 });

@@ -8,12 +8,12 @@ import { requireRole } from '../auth.js';
 import { externalApprovalRoutes, mayRead } from './external-approvals.js';
 import { notFound } from '../errors.js';
 import { newRouter } from '../router.js';
+import { ApprovalDetailSchema as ApprovalDetail, ApprovalPageSchema as Page, ApprovalSchema } from '../responses/approval.js';
 import { errorResponses, json } from '../schemas.js';
-import { Approval, ApprovalDetail, Page } from './approval-schemas.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
-
+const Approval = ApprovalSchema;
 
 
 const paging = {

@@ -9,12 +9,13 @@ import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { newRouter } from '../router.js';
+import { CampaignActionOutcomeSchema, CampaignSchema, LimitsSchema } from '../responses/campaign.js';
 import { errorResponses, json } from '../schemas.js';
 
 const STATUSES = ['draft', 'pending_approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
 const Id = z.object({ id: z.uuid() });
-const Campaign = z.record(z.string(), z.unknown()).openapi('Campaign');
-const Outcome = z.record(z.string(), z.unknown()).openapi('CampaignActionOutcome');
+const Campaign = CampaignSchema;
+const Outcome = CampaignActionOutcomeSchema;
 
 const create = createRoute({
   method: 'post',
@@ -75,7 +76,7 @@ const limits = createRoute({
       },
     },
   },
-  responses: { 200: json(Outcome, 'the limits now in force'), ...errorResponses },
+  responses: { 200: json(LimitsSchema, 'the limits now in force'), ...errorResponses },
 });
 
 export function campaignRoutes(deps: Deps) {

@@ -11,7 +11,7 @@ import type { Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import { newRouter } from '../router.js';
 import { errorResponses, json } from '../schemas.js';
-import { ApprovalDetail, Page } from './approval-schemas.js';
+import { ApprovalDetailSchema as ApprovalDetail, ApprovalPageSchema as Page } from '../responses/approval.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 

@@ -3,9 +3,9 @@ import type { Deps } from '../../deps.js';
 import { opsMetrics } from '../../ops/ops-metrics.js';
 import { requireRole } from '../auth.js';
 import { newRouter } from '../router.js';
+import { OpsSnapshotSchema, ScalingReportSchema } from '../responses/ops.js';
 import { errorResponses, json } from '../schemas.js';
 
-const scalingEntry = z.object({ desiredWorkers: z.number(), currentWorkers: z.number(), reason: z.string(), detail: z.string() });
 const recommendation = z.object({ batchSize: z.number(), ratePerSec: z.number(), estimatedDurationSec: z.number().nullable(), reason: z.string() });
 
 const metrics = createRoute({
@@ -18,7 +18,8 @@ const metrics = createRoute({
   responses: {
     200: json(
       z.object({
-        current: z.record(z.string(), z.unknown()).nullable(),
+        // A union, not .nullable(): the generator renders a nullable $ref as allOf [ref, object|null], which forbids null.
+        current: z.union([OpsSnapshotSchema, z.null()]),
         history: z.array(
           z.object({
             at: z.string(),
@@ -32,9 +33,7 @@ const metrics = createRoute({
           }),
         ),
         recommendations: z.object({
-          scaling: z
-            .object({ at: z.string(), traceId: z.string(), processes: z.record(z.string(), scalingEntry), queues: z.record(z.string(), scalingEntry.passthrough()) })
-            .nullable(),
+          scaling: z.union([ScalingReportSchema, z.null()]),
           campaigns: z.array(
             z.object({
               campaignId: z.string(),

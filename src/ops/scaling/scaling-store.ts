@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../redis/connect.js';
 import { INITIAL_SCALING_STATE, type ScalingState } from './recommend-workers.js';
 import type { ScalingReport } from './scaling-report.js';
 
-const stateKey = (prefix: string) => `${prefix}:ops:scaling:state`;
-const reportKey = (prefix: string) => `${prefix}:ops:scaling:report`;
+// One hash tag for both: saveScaling writes them in one MULTI, which a Redis Cluster allows only within a slot.
+const stateKey = (prefix: string) => `{${prefix}:ops:scaling}:state`;
+const reportKey = (prefix: string) => `{${prefix}:ops:scaling}:report`;
 
 /** Per-queue recommender state (stabilisation window, cooldowns); rebuilt from scratch if Redis loses it. */
 export async function loadScalingStates(redis: Redis, prefix: string): Promise<Record<string, ScalingState>> {

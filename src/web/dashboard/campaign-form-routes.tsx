@@ -43,7 +43,7 @@ export function campaignFormRoutes(deps: Deps, auth: AuthOptions) {
     c.html(
       <Layout title="New campaign" user={c.var.principal.name}>
         <h1>New campaign</h1>
-        <CampaignForm values={f} errors={errors} csrf={formCsrfToken(c, auth.sessionSecret)} audienceCount={await count(f)} preview={await preview(f)} />
+        <CampaignForm values={f} errors={errors} csrf={formCsrfToken(c)} audienceCount={await count(f)} preview={await preview(f)} />
       </Layout>,
     );
   return new Hono<AppEnv>()
@@ -52,7 +52,7 @@ export function campaignFormRoutes(deps: Deps, auth: AuthOptions) {
     .post('/dashboard/campaigns/new/preview', requireRole('operator'), async (c) => c.html(await preview(await formFields(c))))
     .post('/dashboard/campaigns/new', requireRole('operator'), async (c) => {
       const f = await formFields(c);
-      if (!verifyFormCsrf(c, auth.sessionSecret, f.csrf)) {
+      if (!verifyFormCsrf(c, f.csrf)) {
         throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
       }
       const parsed = parseCampaignForm(f);

@@ -62,7 +62,7 @@ async function campaignDetail(deps: Deps, row: CampaignRow, rangeKey: string) {
 /** The campaigns list, a campaign's page, and its controls (launch, pause, resume, cancel). */
 export function campaignRoutes(deps: Deps, auth: AuthOptions) {
   const control = async (c: Context<AppEnv>, act: (row: CampaignRow, actor: string) => Promise<unknown>) => {
-    if (!verifyFormCsrf(c, auth.sessionSecret, (await c.req.parseBody()).csrf)) {
+    if (!verifyFormCsrf(c, (await c.req.parseBody()).csrf)) {
       throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
     }
     const campaign = await campaignOr404(deps, c.req.param('id') ?? '');
@@ -89,7 +89,7 @@ export function campaignRoutes(deps: Deps, auth: AuthOptions) {
     .get('/dashboard/campaigns/:id', async (c) => {
       const row = await campaignOr404(deps, c.req.param('id'));
       const detail = await campaignDetail(deps, row, rangeOf(c.req.query('range')));
-      const live = <CampaignDetailLive {...detail} canControl={hasRole(c.var.principal.roles, ['operator'])} csrf={formCsrfToken(c, auth.sessionSecret)} />;
+      const live = <CampaignDetailLive {...detail} canControl={hasRole(c.var.principal.roles, ['operator'])} csrf={formCsrfToken(c)} />;
       return livePage(c, detail.campaign.name, live, <CampaignFacts campaign={detail.campaign} />);
     })
     .post('/dashboard/campaigns/:id/launch', requireRole('operator'), (c) =>

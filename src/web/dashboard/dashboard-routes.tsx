@@ -15,6 +15,7 @@ import { growthMetrics } from '../../growth/metrics.js';
 import { campaignCards } from './campaign-cards.js';
 import { campaignFormRoutes } from './campaign-form-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
+import { experimentFormRoutes } from './experiment-form-routes.js';
 import { investigateRoutes } from './investigate-routes.js';
 import { BetaLive } from './beta-page.js';
 import { GrowthLive } from './growth-page.js';
@@ -38,6 +39,7 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
     })
     // Before the campaign routes: /dashboard/campaigns/new is not a campaign id.
     .route('/', campaignFormRoutes(deps, auth))
+    .route('/', experimentFormRoutes(deps, auth))
     .route('/', campaignRoutes(deps, auth))
     .route('/', investigateRoutes(deps, auth))
     .get('/dashboard/ops', async (c) => {

@@ -68,7 +68,7 @@ export function investigateRoutes(deps: Deps, auth: AuthOptions) {
         : await searchAudit(deps.db, { actor: filter.actor, action: filter.action, traceId: filter.trace, from: from ?? undefined, to: to ?? undefined, beforeSeq: before ? Number(before) : undefined, limit: PAGE });
       const [actions, names] = await Promise.all([auditActions(deps.db), campaignNames(deps.db, [...new Set(rows.filter((r) => r.subject_type === 'campaign').map((r) => r.subject_id))])]);
       const nextHref = hasMore ? `/dashboard/audit?${query({ ...filter, before: String(rows.at(-1)!.seq) })}` : null;
-      const badge = <ChainBadge status={chain.status()} csrf={formCsrfToken(c, auth.sessionSecret)} canVerify={hasRole(c.var.principal.roles, ['operator'])} />;
+      const badge = <ChainBadge status={chain.status()} csrf={formCsrfToken(c)} canVerify={hasRole(c.var.principal.roles, ['operator'])} />;
       return livePage(
         c,
         'Audit log',
@@ -79,7 +79,7 @@ export function investigateRoutes(deps: Deps, auth: AuthOptions) {
       );
     })
     .post('/dashboard/audit/verify', requireRole('operator'), async (c) => {
-      if (!verifyFormCsrf(c, auth.sessionSecret, (await c.req.parseBody()).csrf)) {
+      if (!verifyFormCsrf(c, (await c.req.parseBody()).csrf)) {
         throw new ApiError(403, 'forbidden', 'This form has expired or did not come from this dashboard. Reload the page and try again.');
       }
       await chain.refresh(true);

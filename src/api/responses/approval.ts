@@ -1,0 +1,55 @@
+import { z } from '@hono/zod-openapi';
+import type { ApprovalDetail, ApprovalView } from '../../approvals/view.js';
+
+export const JsonValue = z
+  .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .openapi('JsonValue', { description: 'any JSON value' });
+
+/** A JSON object (z.json() is recursive, which the document generator cannot walk); handlers keep Record<string, unknown>. */
+export const JsonObject = z.record(z.string(), JsonValue) as unknown as z.ZodType<Record<string, unknown>>;
+
+export const ApprovalSchema = z
+  .object({
+    id: z.string(),
+    traceId: z.string(),
+    kind: z.string().openapi({ description: 'the action asked for, e.g. campaign.launch, beta.invite, growth.reward_change, or an outside system\'s meta.strategy.apply' }),
+    source: z.enum(['internal', 'external']).openapi({ description: "internal: Flywheel's own agents; external: filed through POST /api/v1/approvals" }),
+    title: z.string().nullable().openapi({ description: "an external request's title" }),
+    summary: z.string(),
+    requester: z.string(),
+    priority: z.string().openapi({ description: 'low, normal, high or critical' }),
+    status: z.string().openapi({ description: 'pending, approved, rejected, expired or cancelled' }),
+    requiredChannels: z.array(z.string()),
+    dualChannel: z.boolean().openapi({ description: 'every required channel must approve; otherwise any one decides' }),
+    channels: z.record(z.string(), z.enum(['approved', 'rejected', 'waiting'])),
+    reasons: z.array(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    decidedAt: z.string().nullable(),
+    resolution: z.string().nullable(),
+    usedAt: z.string().nullable(),
+    useRefused: z.string().nullable().openapi({ description: 'why an approved request was not applied (payload_changed)' }),
+    evaluation: z.record(z.string(), z.unknown()).nullable().openapi({ description: "an external evaluator's verdict, when one was asked" }),
+  })
+  .openapi('Approval');
+
+export const ApprovalDetailSchema = ApprovalSchema.extend({
+  payload: JsonObject.openapi({ description: "the action's parameters as they will be applied; their keys depend on kind, and payloadHash binds them" }),
+  payloadHash: z.string(),
+  payloadText: z.string(),
+  decisions: z.array(z.object({ channel: z.string(), actor: z.string(), decision: z.string(), reason: z.string(), payloadHash: z.string(), at: z.string() })),
+  callbackUrl: z.string().nullable(),
+  clientId: z.string().nullable().openapi({ description: 'the token id that filed an external request' }),
+  webhooks: z.array(
+    z.object({ eventId: z.string(), event: z.string(), status: z.string(), attempts: z.number(), lastStatus: z.number().nullable(), lastError: z.string().nullable(), deliveredAt: z.string().nullable() }),
+  ),
+  history: z
+    .array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), data: z.record(z.string(), z.unknown()) }))
+    .openapi({ description: 'what happened to the request, from the audit trail (every webhook attempt included)' }),
+}).openapi('ApprovalDetail');
+
+export const ApprovalPageSchema = z.object({ items: z.array(ApprovalSchema), hasMore: z.boolean(), nextOffset: z.number().nullable() }).openapi('ApprovalPage');
+
+// Drift between the views and their documented shape fails the typecheck.
+({}) as ApprovalView satisfies z.input<typeof ApprovalSchema>;
+({}) as ApprovalDetail satisfies z.input<typeof ApprovalDetailSchema>;

@@ -1,0 +1,94 @@
+import { z } from '@hono/zod-openapi';
+import { MECHANISMS } from '../../campaigns/input.js';
+import type { campaignProgress, campaignView } from '../../campaigns/progress.js';
+import type { LiveLimits } from '../../campaign-runtime/fleet-limiter.js';
+import { ApprovalSchema, JsonObject } from './approval.js';
+
+export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
+
+// CampaignRow types its audience column loosely (Record<string, unknown>); the document gives its shape,
+// the handler types keep the row's.
+const Audience = z.union([
+  z.object({
+    type: z.literal('list'),
+    userIds: z.array(z.string()),
+    variables: z.string().optional().openapi({ description: 'per-recipient variables are never shown: "[N recipients]"' }),
+  }),
+  z.object({
+    type: z.literal('segment'),
+    filters: z.object({
+      tenantIds: z.array(z.string()).optional(),
+      plans: z.array(z.string()).optional(),
+      userAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    }),
+  }),
+]) as unknown as z.ZodType<Record<string, unknown>>;
+
+export const LimitsSchema = z
+  .object({
+    concurrency: z.number().optional().openapi({ description: 'requests in flight across every worker' }),
+    ratePerSec: z.number().optional().openapi({ description: 'requests started per second across every worker' }),
+    batchSize: z.number().optional().openapi({ description: 'recipients per request in batch mode' }),
+    paused: z.boolean(),
+  })
+  .openapi('CampaignLimits');
+
+const Progress = z.object({
+  delivered: z.number(),
+  failed: z.number(),
+  retrying: z.number(),
+  remaining: z.number(),
+  total: z.number(),
+  ratePerSec: z.number(),
+  etaSec: z.number().nullable(),
+});
+
+export const CampaignSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string().openapi({ description: CAMPAIGN_STATUSES.join(', ') }),
+    statusReason: z.string().nullable(),
+    audience: Audience,
+    audienceSize: z.number().nullable().openapi({ description: 'null until the audience is materialised at launch' }),
+    template: z.string(),
+    reward: z.object({ mechanism: z.string().openapi({ description: MECHANISMS.join(', ') }), amount: z.number() }),
+    channel: z.object({
+      url: z.string(),
+      headers: z.record(z.string(), z.string()),
+      secret: z.string().openapi({ description: 'always "[redacted]"' }),
+      mode: z.enum(['single', 'batch']),
+      maxBatch: z.number(),
+      timeoutMs: z.number(),
+    }),
+    startAt: z.string().nullable(),
+    maxAttempts: z.number(),
+    approvalId: z.string().nullable(),
+    traceId: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    launchedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    progress: Progress.optional().openapi({ description: 'one campaign only' }),
+    limits: LimitsSchema.optional().openapi({ description: 'one campaign only: the fleet-wide limits in force' }),
+  })
+  .openapi('Campaign');
+
+/** What a launch, pause, resume or cancel did; `campaign` is the campaign afterwards. */
+export const CampaignActionOutcomeSchema = z
+  .object({
+    outcome: z.enum(['applied', 'refused', 'approval_requested']).optional().openapi({ description: 'launch, and resume of an auto-paused campaign: what the policy decided' }),
+    result: JsonObject.optional().openapi({ description: 'applied: what the action did' }),
+    reason: z.string().optional().openapi({ description: 'refused: why' }),
+    request: ApprovalSchema.optional().openapi({ description: 'approval_requested: the request waiting for people' }),
+    created: z.boolean().optional(),
+    paused: z.boolean().optional(),
+    resumed: z.boolean().optional(),
+    cancelled: z.boolean().optional(),
+    campaign: CampaignSchema.optional(),
+  })
+  .openapi('CampaignActionOutcome');
+
+// Drift between the views and their documented shape fails the typecheck.
+type View = ReturnType<typeof campaignView> & { progress?: Awaited<ReturnType<typeof campaignProgress>>; limits?: LiveLimits };
+({}) as View satisfies z.input<typeof CampaignSchema>;

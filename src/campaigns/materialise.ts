@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import { batchJobId, deliveriesQueue } from '../../queues/deliveries.js';
+import { campaignsQueue } from '../../queues/campaigns.js';
+import { appendAudit } from '../audit/store.js';
+import type { Deps } from '../deps.js';
+import { assignExperimentArms } from '../growth/materialise.js';
+import { audienceQuery } from './audience.js';
+import { completeIfDone } from './complete.js';
+import type { Audience } from './input.js';
+import { getCampaign } from './store.js';
+
+export const materialiseJobId = (campaignId: string) => `materialise-${campaignId}`;
+
+/** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
+const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
+
+/** Queues the launch's materialisation unless a live job for it exists already. */
+export async function enqueueMaterialise(deps: Deps, campaignId: string, traceId: string): Promise<boolean> {
+  const queue = deps.queues.get(campaignsQueue.name);
+  const existing = await queue.getJob(materialiseJobId(campaignId));
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+    await existing.remove().catch(() => {});
+  }
+  await deps.queues.enqueue(campaignsQueue, 'materialise', { campaignId, traceId }, { jobId: materialiseJobId(campaignId) });
+  return true;
+}
+
+/**
+ * Writes a launched campaign's delivery rows in chunks, in keyset order of user id:
+ * each chunk is one transaction that inserts its rows (unique per campaign and user),
+ * gives them their experiment arm and advances the cursor, then its batches are
+ * queued. Memory stays bounded (Postgres does the work); a crash resumes at the
+ * last committed cursor; running it twice changes nothing. Chunks hold whole
+ * batches, so a batch job never starts before all its rows are in.
+ */
+export async function materialise(deps: Deps, campaignId: string, traceId: string, progress?: (p: { recipients: number }) => Promise<void>): Promise<{ recipients: number; chunks: number }> {
+  const first = await getCampaign(deps.db, campaignId);
+  if (!first || first.materialised_at) return { recipients: first?.materialised_count ?? 0, chunks: 0 };
+  const maxBatch = first.channel.maxBatch;
+  const chunk = Math.max(1, Math.round(deps.config.campaigns.materialiseChunk / maxBatch)) * maxBatch;
+  const audience = first.audience as Audience;
+  const variables = JSON.stringify(recipientVariables(audience));
+  const reward = JSON.stringify(first.reward);
+  let chunks = 0;
+  for (;;) {
+    const step = await deps.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('campaigns')
+        .select(['status', 'materialised_count', 'materialised_cursor', 'materialised_at'])
+        .where('id', '=', campaignId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (row.materialised_at || ['cancelled', 'completed', 'failed'].includes(row.status)) return null;
+      const now = deps.clock.now();
+      let page = audienceQuery(trx, audience).orderBy('users.id').limit(chunk);
+      if (row.materialised_cursor !== null) page = page.where('users.id', '>', row.materialised_cursor);
+      const done = await sql<{ selected: number; last: string | null }>`
+        with recipients as (
+          select a."userId", a."userName", a."userEmail", a."tenantId", a."tenantName",
+                 (${row.materialised_count}::int + row_number() over (order by a."userId") - 1) / ${maxBatch}::int as batch_no
+          from ${page.as('a')}
+        ), added as (
+          insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
+          select ${campaignId}, r."userId", r.batch_no, 'pending',
+                 coalesce(${variables}::jsonb -> r."userId", '{}'::jsonb) ||
+                 jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''),
+                                    'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
+                 ${reward}::jsonb, ${now}
+          from recipients r
+          on conflict (campaign_id, user_id) do nothing
+          returning 1
+        ) select (select count(*)::int from recipients) as selected, (select max("userId") from recipients) as last, (select count(*) from added) as added`.execute(trx);
+      const { selected, last } = done.rows[0]!;
+      // A campaign with an experiment: each recipient gets its arm and that arm's reward.
+      await assignExperimentArms(trx, campaignId);
+      const count = row.materialised_count + selected;
+      const finished = selected < chunk;
+      await trx
+        .updateTable('campaigns')
+        .set({ materialised_count: count, materialised_cursor: last ?? row.materialised_cursor, ...(finished ? { materialised_at: now, audience_size: count } : {}) })
+        .where('id', '=', campaignId)
+        .execute();
+      if (finished) {
+        await appendAudit(trx, { traceId, actor: 'flywheel', channel: 'system', action: 'campaign.materialised', subjectType: 'campaign', subjectId: campaignId, data: { recipients: count }, at: now });
+      }
+      return { from: row.materialised_count, count, finished };
+    });
+    if (!step) break;
+    chunks++;
+    const batches: number[] = [];
+    for (let b = Math.floor(step.from / maxBatch); b * maxBatch < step.count; b++) batches.push(b);
+    // Job ids are the batch's: queueing a batch again (a resumed chunk) adds nothing.
+    // Attempts are counted per delivery (writeResults); the job's own attempts only bound
+    // reruns, which a lost write can cost without any delivery being tried.
+    await deps.queues.enqueueBulk(
+      deliveriesQueue,
+      batches.map((batchNo) => ({ name: 'batch', data: { campaignId, batchNo, traceId }, options: { jobId: batchJobId(campaignId, batchNo), attempts: first.max_attempts + 2 } })),
+    );
+    await progress?.({ recipients: step.count });
+    if (step.finished) {
+      // An audience that shrank to nobody, or whose batches all finished meanwhile: done now.
+      await completeIfDone(deps, campaignId, traceId);
+      return { recipients: step.count, chunks };
+    }
+  }
+  const row = await getCampaign(deps.db, campaignId);
+  return { recipients: row?.materialised_count ?? 0, chunks };
+}
