@@ -29,7 +29,7 @@ export const ApprovalSchema = z
     resolution: z.string().nullable(),
     usedAt: z.string().nullable(),
     useRefused: z.string().nullable().openapi({ description: 'why an approved request was not applied (payload_changed)' }),
-    evaluation: z.record(z.string(), z.unknown()).nullable().openapi({ description: "an external evaluator's verdict, when one was asked" }),
+    evaluation: JsonObject.nullable().openapi({ description: "an external evaluator's verdict, when one was asked" }),
   })
   .openapi('Approval');
 
@@ -44,7 +44,7 @@ export const ApprovalDetailSchema = ApprovalSchema.extend({
     z.object({ eventId: z.string(), event: z.string(), status: z.string(), attempts: z.number(), lastStatus: z.number().nullable(), lastError: z.string().nullable(), deliveredAt: z.string().nullable() }),
   ),
   history: z
-    .array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), data: z.record(z.string(), z.unknown()) }))
+    .array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), data: JsonObject }))
     .openapi({ description: 'what happened to the request, from the audit trail (every webhook attempt included)' }),
 }).openapi('ApprovalDetail');
 
