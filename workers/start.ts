@@ -5,8 +5,10 @@ import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
 import type { Deps } from '../src/deps.js';
 import type { RedisClient } from '../src/redis/connect.js';
 import { queuePrefix } from '../queues/define.js';
+import { expandWorkerQueues, GROUP_NAMES } from '../src/ops/scaling/worker-groups.js';
 import type { WorkerDefinition } from './define.js';
 import { WORKER_DEFINITIONS } from './registry.js';
+import { bullmqTelemetryOption } from '../src/telemetry/active.js';
 
 export interface RunningWorkers {
   queues: string[];
@@ -15,15 +17,16 @@ export interface RunningWorkers {
   close(timeoutMs?: number): Promise<'drained' | 'forced'>;
 }
 
-/** Parses WORKER_QUEUES ("a,b"); empty means every queue. Unknown names are an error. */
+/** Parses WORKER_QUEUES ("a,b", or a worker group: "delivery"); empty means every queue. Unknown names are an error. */
 export function selectWorkers(list: string): WorkerDefinition[] {
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) return [...WORKER_DEFINITIONS];
+  const given = list.split(',').map((name) => name.trim()).filter(Boolean);
+  if (given.length === 0) return [...WORKER_DEFINITIONS];
+  const names = expandWorkerQueues(given, WORKER_DEFINITIONS.map((definition) => definition.queue.name));
   return names.map((name) => {
     const found = WORKER_DEFINITIONS.find((definition) => definition.queue.name === name);
     if (!found) {
       const known = WORKER_DEFINITIONS.map((definition) => definition.queue.name).join(', ');
-      throw new Error(`WORKER_QUEUES names unknown queue "${name}" (known: ${known})`);
+      throw new Error(`WORKER_QUEUES names unknown queue "${name}" (known: ${known}; groups: ${GROUP_NAMES.join(', ')})`);
     }
     return found;
   });
@@ -91,6 +94,7 @@ export function startWorkers(deps: Deps, connection: RedisClient, definitions = 
         stalledInterval: deps.config.workers.lockDurationSec * 1000,
         // BullMQ's completed counter: the Ops agent's throughput measure for scaling.
         metrics: { maxDataPoints: MetricsTime.ONE_HOUR * 24 },
+        ...bullmqTelemetryOption(),
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));

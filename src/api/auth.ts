@@ -19,7 +19,7 @@ export interface AuthOptions {
   onMissing?: 'error' | 'redirect';
 }
 
-/** Metadata the route table (route-table.ts) reads off the middleware. */
+/** Metadata the route table (test/support/route-table.ts) reads off the middleware. */
 export const AUTHENTICATES = Symbol('authenticates');
 export const REQUIRES_ROLES = Symbol('requiresRoles');
 
