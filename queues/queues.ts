@@ -4,6 +4,7 @@ import type { RedisClient } from '../src/redis/connect.js';
 import type { z } from 'zod';
 import { type QueueDefinition, queuePrefix } from './define.js';
 import { QUEUE_DEFINITIONS } from './registry.js';
+import { bullmqTelemetryOption } from '../src/telemetry/active.js';
 
 export class InvalidJobDataError extends Error {
   override name = 'InvalidJobDataError';
@@ -36,7 +37,12 @@ export interface Queues {
 export function openQueues(connection: RedisClient, prefix: string, onError: (error: Error) => void): Queues {
   const byName = new Map<string, Queue>();
   for (const definition of QUEUE_DEFINITIONS) {
-    const queue = new Queue(definition.name, { connection, prefix: queuePrefix(prefix, definition.name), defaultJobOptions: definition.defaultJobOptions });
+    const queue = new Queue(definition.name, {
+      connection,
+      prefix: queuePrefix(prefix, definition.name),
+      defaultJobOptions: definition.defaultJobOptions,
+      ...bullmqTelemetryOption(),
+    });
     queue.on('error', onError);
     byName.set(definition.name, queue);
   }

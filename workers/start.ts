@@ -7,6 +7,7 @@ import type { RedisClient } from '../src/redis/connect.js';
 import { queuePrefix } from '../queues/define.js';
 import type { WorkerDefinition } from './define.js';
 import { WORKER_DEFINITIONS } from './registry.js';
+import { bullmqTelemetryOption } from '../src/telemetry/active.js';
 
 export interface RunningWorkers {
   queues: string[];
@@ -91,6 +92,7 @@ export function startWorkers(deps: Deps, connection: RedisClient, definitions = 
         stalledInterval: deps.config.workers.lockDurationSec * 1000,
         // BullMQ's completed counter: the Ops agent's throughput measure for scaling.
         metrics: { maxDataPoints: MetricsTime.ONE_HOUR * 24 },
+        ...bullmqTelemetryOption(),
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));

@@ -31,6 +31,7 @@ import { opsRoutes } from './routes/ops.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
 import { inputGuard } from './input-guard.js';
+import { unmatchedHandler } from './method-not-allowed.js';
 import { hasRole, tokenTable } from './tokens.js';
 import { traceMiddleware } from './trace.js';
 
@@ -60,7 +61,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   );
   app.use(inputGuard({ jsonMaxDepth: deps.config.server.jsonMaxDepth }));
   app.onError(handleError);
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound(unmatchedHandler(app));
 
   app.route('/', healthRoutes(deps));
   if (deps.config.ops.scaling.hirefireToken) app.route('/', hirefireRoutes(deps));

@@ -22,7 +22,7 @@ export class ApiClient {
     } catch (error) {
       // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is its cause.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`cannot reach ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}); is Flywheel running? (--url, FLYWHEEL_URL)`);
+      throw new CliError(`cannot reach ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}); is Flywheel running? (--url, FLYWHEEL_URL)`, 1, undefined, 'unreachable');
     }
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
   }
@@ -42,7 +42,7 @@ export class ApiClient {
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
-      throw new CliError(`${status}: the server did not answer JSON (${text.slice(0, 120)})`, 1, { httpStatus: status, code: 'not_json' });
+      throw new CliError(`${status}: the server did not answer JSON (${text.slice(0, 120)})`, 1, { httpStatus: status, code: 'not_json', message: `the server answered ${status} without JSON` });
     }
     if (status >= 300 && !options.accept?.includes(status)) throw apiError(status, parsed, text);
     return { status, body: parsed as T };
@@ -68,7 +68,8 @@ function apiError(status: number, parsed: unknown, text: string): CliError {
   const error = (parsed as { error?: { message?: string; code?: string; field?: string } } | null)?.error;
   const code = error?.code ?? `http_${status}`;
   const field = error?.field ? ` (field ${error.field})` : '';
-  return new CliError(`${status} ${error?.code ?? ''}: ${error?.message ?? text.slice(0, 200)}${field}`.replace(/ +:/, ':'), 1, { httpStatus: status, code, field: error?.field });
+  const message = error?.message ?? text.slice(0, 200);
+  return new CliError(`${status} ${error?.code ?? ''}: ${message}${field}`.replace(/ +:/, ':'), 1, { httpStatus: status, code, message, field: error?.field });
 }
 
 /** A failure the CLI reports on stderr; status 2 is a usage error (exit 2), anything else exits 1. */
@@ -77,7 +78,9 @@ export class CliError extends Error {
     message: string,
     readonly status = 1,
     /** Set when the API answered with an error. */
-    readonly api?: { httpStatus: number; code: string; field?: string },
+    readonly api?: { httpStatus: number; code: string; message?: string; field?: string },
+    /** The error code of a failure that is not the API's (the service unreachable, a timeout). */
+    readonly code = 'cli_error',
   ) {
     super(message);
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ErrorBody } from '../api/errors.js';
 import { ApiClient, CliError } from './client.js';
 import { commands } from './commands.js';
 import type { ProgressStream } from './progress.js';
@@ -64,16 +65,27 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   return result.exitCode ?? 0;
 }
 
-/** Prints a failure: the message on stderr, and with --json an error envelope on stdout as well. */
+/**
+ * The API's error envelope `{ error: { code, message, field? } }` for a failure:
+ * the API's own when it answered with one, else one for the CLI's failure
+ * (`unreachable`, `usage`, `cli_error`).
+ */
+export function errorEnvelope(error: unknown): ErrorBody {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CliError && error.api) {
+    const { code, field } = error.api;
+    return { error: { code, message: error.api.message ?? message, ...(field ? { field } : {}) } };
+  }
+  const code = error instanceof CliError ? (error.status === 2 ? 'usage' : error.code) : 'cli_error';
+  return { error: { code, message } };
+}
+
+/** Prints a failure: the message on stderr, and with --json the error envelope on stdout as well. */
 function fail(error: unknown, json: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`flywheel: ${message}\n`);
-  const usageError = error instanceof CliError && error.status === 2;
-  if (json && !usageError) {
-    const api = error instanceof CliError ? error.api : undefined;
-    process.stdout.write(`${JSON.stringify({ error: { code: api?.code ?? 'cli_error', status: api?.httpStatus ?? null, message, ...(api?.field ? { field: api.field } : {}) } }, null, 2)}\n`);
-  }
-  return usageError ? 2 : 1;
+  if (json) process.stdout.write(`${JSON.stringify(errorEnvelope(error), null, 2)}\n`);
+  return error instanceof CliError && error.status === 2 ? 2 : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('flywheel.js')) {

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { evictionPolicy } from '../redis/connect.js';
 import { ensureRedis, RedisUnavailableError } from '../redis/local-server.js';
 import { withRunToken } from './login-banner.js';
+import { startTelemetry } from '../telemetry/start.js';
 
 export interface Booted {
   deps: Deps;
@@ -50,6 +51,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
     throw error;
   }
   if (local.url !== config.redis.url) logger.warn({ url: local.url }, 'Redis was not reachable; started a local redis-server');
+  // Before buildDeps: queues and workers take BullMQ's telemetry, and pg gets patched, only if it runs first.
+  const telemetry = await startTelemetry(process.env, options.process);
+  if (telemetry) logger.info('OpenTelemetry tracing on (OTEL_* variables)');
   let deps: Deps;
   try {
     deps = await buildDeps({ config, logger, redisUrl: local.url });

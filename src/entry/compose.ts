@@ -15,6 +15,7 @@ import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js'
 import { loadScalingReport } from '../ops/scaling/scaling-store.js';
 import { oldestWaitingAgeMs } from '../ops/snapshot.js';
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
+import { shutdownTelemetry } from '../telemetry/active.js';
 
 export interface DepsOptions {
   config: Readonly<Config>;
@@ -82,6 +83,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
         await database.close();
+        await shutdownTelemetry();
       })();
       return closing;
     },

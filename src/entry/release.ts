@@ -3,9 +3,12 @@ import { openDatabase } from '../db/connect.js';
 import { DatabaseUnavailableError } from '../db/connect-errors.js';
 import { DatabaseLockedError } from '../db/pglite-lock.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { createLogger } from '../logger.js';
 import { exitWith } from './boot.js';
+import { idleUntilSignal } from './idle.js';
+import { releaseStaysUp } from './process-roles.js';
 
-/** The release phase: apply migrations, then exit. */
+/** The release phase: apply migrations, then exit (or idle under a local Procfile runner). */
 const config = (() => {
   try {
     return loadConfig();
@@ -26,3 +29,9 @@ try {
   exitWith(`migration failed: ${(error as Error).message}`);
 }
 await database.close();
+if (releaseStaysUp(process.env)) {
+  idleUntilSignal(
+    createLogger(config.logging.level).child({ process: 'release' }),
+    'migrations applied; release stays up because a local Procfile runner (foreman, honcho) stops every process when one exits',
+  );
+}

@@ -133,7 +133,7 @@ describe('flywheel campaigns, against a running service', () => {
     const refused = await cli(['campaigns', 'cancel', campaign.id, '--json'], TOKENS.viewer);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /403 forbidden/);
-    assert.equal((JSON.parse(refused.stdout) as { error: { code: string; status: number } }).error.code, 'forbidden');
+    assert.equal((JSON.parse(refused.stdout) as { error: { code: string } }).error.code, 'forbidden');
 
     const cancelled = await json<{ cancelled: boolean; campaign: Campaign }>(['campaigns', 'cancel', campaign.id]);
     assert.equal(cancelled.cancelled, true);
@@ -146,7 +146,7 @@ describe('flywheel campaigns, against a running service', () => {
   it('says what is wrong with a bad or unknown id, and with a missing one', async () => {
     const unknown = await cli(['campaigns', 'show', '00000000-0000-4000-8000-000000000000', '--json']);
     assert.equal(unknown.code, 1);
-    assert.equal((JSON.parse(unknown.stdout) as { error: { status: number } }).error.status, 404);
+    assert.equal((JSON.parse(unknown.stdout) as { error: { code: string } }).error.code, 'not_found');
     const malformed = await cli(['campaigns', 'pause', 'not-a-uuid']);
     assert.equal(malformed.code, 1);
     assert.match(malformed.stderr, /^flywheel: 400 /);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { serveApp } from '../support/server.js';
-import { TOKENS } from '../support/tokens.js';
+import { bearer, TOKENS } from '../support/tokens.js';
 import { startTestWorkers } from '../support/workers.js';
 import { cliRunner } from './run-cli.js';
 
@@ -74,11 +74,16 @@ describe('flywheel jobs and usage, against a running service', () => {
   it('reports bad job data with the field, unknown and internal queues, and usage errors', async () => {
     const bad = await cli(['jobs', 'run', 'diagnostics', '--data', '{"holdMs":-1}', '--json']);
     assert.equal(bad.code, 1);
-    const error = (JSON.parse(bad.stdout) as { error: { code: string; status: number; message: string; field: string } }).error;
-    assert.deepEqual([error.status, error.code, error.field], [400, 'invalid_request', 'body.data.holdMs']);
+    // The API's own envelope, exactly: what curl would have printed.
+    const api = await fetch(`${server.url}/api/v1/jobs/diagnostics`, { method: 'POST', headers: { ...bearer(TOKENS.operator), 'content-type': 'application/json' }, body: '{"data":{"holdMs":-1}}' });
+    assert.deepEqual(JSON.parse(bad.stdout), await api.json());
+    const error = (JSON.parse(bad.stdout) as { error: { code: string; message: string; field: string } }).error;
+    assert.deepEqual([error.code, error.field], ['invalid_request', 'body.data.holdMs']);
+    assert.deepEqual(Object.keys(error).sort(), ['code', 'field', 'message']);
     assert.match(bad.stderr, /holdMs: Too small.*\(field body\.data\.holdMs\)/);
     const unknown = await cli(['jobs', 'run', 'no-such-queue']);
-    assert.match(unknown.stderr, /404 not_found: no queue named "no-such-queue"/);
+    assert.match(unknown.stderr, /404 not_found: no queue named "no-such-queue"; queues you can run: .*ops-monitor.*diagnostics/);
+    assert.doesNotMatch(unknown.stderr, /queues you can run: .*deliveries/);
     const internal = await cli(['jobs', 'run', 'deliveries']);
     assert.match(internal.stderr, /409 not_triggerable/);
     const notJson = await cli(['jobs', 'run', 'diagnostics', '--data', '{oops']);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diagnosticsQueue } from '../../queues/diagnostics.js';
+import { buildOnce } from '../support/build.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { readProcfile, type RunningProcess, startProcess } from '../support/procfile.js';
 import { waitFor } from '../support/wait-for.js';
@@ -16,7 +16,7 @@ describe('Procfile processes', () => {
 
   before(async () => {
     // The Procfile runs the compiled build, as production does.
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    await buildOnce();
     ctx = await createTestContext({
       config: {
         ops: { monitor: { everySec: 1 } },

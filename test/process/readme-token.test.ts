@@ -13,7 +13,7 @@ function tokenExample(): string {
   return block;
 }
 
-describe("the README's token example", { timeout: 120_000 }, () => {
+describe("the README's token example", { timeout: 300_000 }, () => {
   const prefix = uniqueName('fwreadme');
   let drop = async () => {};
   after(async () => {

@@ -8,7 +8,7 @@ import type { RunningProcess } from '../support/procfile.js';
 import { createSchema, deleteRedisPrefix, TEST_DATABASE_URL, uniqueName } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
-describe('npm start says where to log in and with which token', { timeout: 120_000 }, () => {
+describe('npm start says where to log in and with which token', { timeout: 400_000 }, () => {
   let schema: Awaited<ReturnType<typeof createSchema>>;
   const prefix = uniqueName('fwstart');
   let configPath: string;

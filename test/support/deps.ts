@@ -53,11 +53,18 @@ export function testConfigTree(prefix: string, schemaUrl: string, extra: Record<
 
 /** Deps on the real Redis and Postgres, isolated by a schema and a key prefix of their own. */
 export async function createTestContext(
-  options: { config?: Record<string, unknown>; clock?: Clock; extraActions?: ActionHandler[]; redisUrl?: string } = {},
+  options: {
+    config?: Record<string, unknown>;
+    clock?: Clock;
+    extraActions?: ActionHandler[];
+    redisUrl?: string;
+    /** A schema made beforehand (createSchema), and the Postgres URL to reach it by (a pooler in front). */
+    database?: { schema: Awaited<ReturnType<typeof createSchema>>; url: string };
+  } = {},
 ): Promise<TestContext> {
-  const { schema, drop } = await createSchema();
+  const { schema, drop } = options.database?.schema ?? (await createSchema());
   const prefix = uniqueName('fwtest');
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(options.database?.url ?? TEST_DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   const tree = testConfigTree(prefix, url.toString(), { ...(options.redisUrl ? { redis: { url: options.redisUrl } } : {}), ...options.config });
   const configYaml = stringify(tree);

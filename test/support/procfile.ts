@@ -29,3 +29,36 @@ export function startProcess(type: string, env: Record<string, string>): Running
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited, signal: (signal) => child.kill(signal) };
 }
+
+export interface ProcfileRun {
+  processes: Record<string, RunningProcess>;
+  /** The first process that exited, as the runner saw it (which then stopped the others). */
+  firstExit: Promise<{ type: string; code: number | null }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs every process type of the Procfile at once the way `honcho start` and
+ * `foreman start` do: each gets PORT (5000, 5100, ... from `basePort`), and as
+ * soon as any one exits the runner stops all the others.
+ */
+export function runProcfile(env: Record<string, string>, basePort: number): ProcfileRun {
+  const processes: Record<string, RunningProcess> = {};
+  Object.keys(readProcfile()).forEach((type, i) => {
+    processes[type] = startProcess(type, { ...env, PORT: String(basePort + 100 * i) });
+  });
+  const firstExit = Promise.race(Object.entries(processes).map(([type, p]) => p.exited.then((code) => ({ type, code }))));
+  let stopping = false;
+  void firstExit.then(() => {
+    if (!stopping) for (const p of Object.values(processes)) p.signal('SIGTERM');
+  });
+  return {
+    processes,
+    firstExit,
+    async stop() {
+      stopping = true;
+      for (const p of Object.values(processes)) p.signal('SIGTERM');
+      await Promise.all(Object.values(processes).map((p) => p.exited));
+    },
+  };
+}

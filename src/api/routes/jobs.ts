@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { findQueueDefinition } from '../../../queues/registry.js';
+import { findQueueDefinition, QUEUE_DEFINITIONS } from '../../../queues/registry.js';
 import { InvalidJobDataError } from '../../../queues/queues.js';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
@@ -67,7 +67,10 @@ export function jobRoutes(deps: Deps) {
     .openapi(trigger, async (c) => {
       const { queue } = c.req.valid('param');
       const definition = findQueueDefinition(queue);
-      if (!definition) throw notFound(`no queue named "${queue}"`);
+      if (!definition) {
+        const runnable = QUEUE_DEFINITIONS.filter((d) => d.triggerable).map((d) => d.name);
+        throw notFound(`no queue named "${queue}"; queues you can run: ${runnable.join(', ')}`);
+      }
       if (!definition.triggerable) throw new ApiError(409, 'not_triggerable', `queue "${queue}" is fed by Flywheel itself and cannot be run by hand`);
       const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
       const traceId = c.var.traceId;

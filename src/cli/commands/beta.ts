@@ -20,24 +20,39 @@ const counts = (record: Record<string, number>) =>
     .map(([k, n]) => `${k} ${n}`)
     .join(', ') || 'none';
 
+const BASE_COLUMNS = ['tenant', 'name', 'plan', 'seats', 'score', 'status'];
+
+/**
+ * The candidates table: the tenant's own fields, then one column per score
+ * component. A component named like a field (`seats`, the seat count's share of
+ * the score) is headed `<name> score`, so it never overwrites the field.
+ */
+export function candidateTable(candidates: CandidatesView['candidates']): string {
+  const components = [...new Set(candidates.flatMap((c) => Object.keys(c.breakdown)))];
+  const column = (component: string) => (BASE_COLUMNS.includes(component) ? `${component} score` : component);
+  const rows = candidates.map((c) => ({
+    tenant: c.tenantId,
+    name: c.name,
+    plan: c.plan,
+    seats: c.seats,
+    score: c.score.toFixed(3),
+    status: c.status,
+    ...Object.fromEntries(components.map((k) => [column(k), c.breakdown[k]?.toFixed(2) ?? ''])),
+  }));
+  return table(rows, [...BASE_COLUMNS, ...components.map(column)]);
+}
+
 export const betaCommands: Record<string, Command> = {
   'beta candidates': {
     usage: 'beta candidates',
     summary: "the latest screening's candidates with their score breakdown, and the programme's counts",
     async run({ client }) {
       const view = await client.request<CandidatesView>('GET', '/api/v1/beta/candidates');
-      const components = [...new Set(view.candidates.flatMap((c) => Object.keys(c.breakdown)))];
-      const rows = view.candidates.map((c) => ({
-        ...c,
-        tenant: c.tenantId,
-        score: c.score.toFixed(3),
-        ...Object.fromEntries(components.map((k) => [k, c.breakdown[k]?.toFixed(2) ?? ''])),
-      }));
       const { program: p, screening: s } = view;
       const text = [
         s ? `screened ${s.screenedAt}: ${s.tenantsScreened} tenants, score above ${s.threshold} (trace ${s.traceId})` : 'not screened yet (flywheel jobs run beta-screening)',
         '',
-        table(rows, ['tenant', 'name', 'plan', 'seats', 'score', 'status', ...components]),
+        candidateTable(view.candidates),
         '',
         `programme: invited ${p.invited}, accepted ${p.accepted}, declined ${p.declined}, active ${p.active}, opted out ${p.optedOut}`,
         `feedback: ${p.feedback.total} (${counts(p.feedback.bySentiment)}; ${counts(p.feedback.byCategory)})`,
