@@ -5,6 +5,7 @@ import { recordJobEnd, recordJobStart } from '../src/jobs/runs-store.js';
 import type { Deps } from '../src/deps.js';
 import type { RedisClient } from '../src/redis/connect.js';
 import { queuePrefix } from '../queues/define.js';
+import { expandWorkerQueues, GROUP_NAMES } from '../src/ops/scaling/worker-groups.js';
 import type { WorkerDefinition } from './define.js';
 import { WORKER_DEFINITIONS } from './registry.js';
 import { bullmqTelemetryOption } from '../src/telemetry/active.js';
@@ -16,15 +17,16 @@ export interface RunningWorkers {
   close(timeoutMs?: number): Promise<'drained' | 'forced'>;
 }
 
-/** Parses WORKER_QUEUES ("a,b"); empty means every queue. Unknown names are an error. */
+/** Parses WORKER_QUEUES ("a,b", or a worker group: "delivery"); empty means every queue. Unknown names are an error. */
 export function selectWorkers(list: string): WorkerDefinition[] {
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) return [...WORKER_DEFINITIONS];
+  const given = list.split(',').map((name) => name.trim()).filter(Boolean);
+  if (given.length === 0) return [...WORKER_DEFINITIONS];
+  const names = expandWorkerQueues(given, WORKER_DEFINITIONS.map((definition) => definition.queue.name));
   return names.map((name) => {
     const found = WORKER_DEFINITIONS.find((definition) => definition.queue.name === name);
     if (!found) {
       const known = WORKER_DEFINITIONS.map((definition) => definition.queue.name).join(', ');
-      throw new Error(`WORKER_QUEUES names unknown queue "${name}" (known: ${known})`);
+      throw new Error(`WORKER_QUEUES names unknown queue "${name}" (known: ${known}; groups: ${GROUP_NAMES.join(', ')})`);
     }
     return found;
   });

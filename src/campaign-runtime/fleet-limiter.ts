@@ -23,7 +23,7 @@ export interface Leases {
   ids: string[];
 }
 
-export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'timeout'; retryInMs: number };
+export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'restoring' | 'timeout'; retryInMs: number };
 
 /**
  * Fleet-wide limits held in Redis: one set per campaign that every worker process

@@ -16,9 +16,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local leaseMs = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
-local l = redis.call('HMGET', KEYS[1], 'epoch', 'paused', 'concurrency', 'capConcurrency', 'rate', 'capRate', 'burst')
+local l = redis.call('HMGET', KEYS[1], 'epoch', 'paused', 'concurrency', 'capConcurrency', 'rate', 'capRate', 'burst', 'restoredAt')
 if not l[1] then return {0, 'missing', 0, ''} end
 if l[2] == '1' then return {0, 'paused', 250, l[1]} end
+-- Rebuilt after a loss: leases granted before it are gone from the zset but may still be in
+-- flight. Nothing new until every one of them has lapsed, so the cap holds throughout.
+local restoredAt = tonumber(l[8] or '')
+if restoredAt and now < restoredAt + leaseMs then return {0, 'restoring', restoredAt + leaseMs - now, l[1]} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local concurrency = tonumber(l[3] or '')
 local capConcurrency = tonumber(l[4] or '')
@@ -56,13 +60,18 @@ return 1
 
 /**
  * Writes limits from Postgres, unless another process restored them first (ARGV[2] = '1'
- * replaces them anyway: a campaign starting). KEYS: limits hash. ARGV: epoch, force,
+ * replaces them anyway: a campaign starting). A restore (not a start) records when, so
+ * ACQUIRE waits out the leases that were lost with the hash. KEYS: limits hash. ARGV: epoch, force,
  * then field/value pairs. Returns 1 when written.
  */
 export const RESTORE = `
 if ARGV[2] ~= '1' and redis.call('HEXISTS', KEYS[1], 'epoch') == 1 then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'epoch', ARGV[1], unpack(ARGV, 3))
+if ARGV[2] ~= '1' then
+  local t = redis.call('TIME')
+  redis.call('HSET', KEYS[1], 'restoredAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+end
 return 1
 `;
 

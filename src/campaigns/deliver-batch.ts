@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
 import { LeasePool } from './lease-pool.js';
 import { ResultWriter } from './result-writer.js';
-import { type DeliveryRow, batchDeliveries, getCampaign } from './store.js';
+import { type DeliveryRow, batchDeliveries, getCampaign, hasOutstanding } from './store.js';
 import { templateRenderer } from './template.js';
 
 export type BatchOutcome =
@@ -116,20 +116,8 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   if (remaining > 0) throw new DeliveriesWillRetryError(`${remaining} deliveries of batch ${job.batchNo} failed and will be retried`);
   // completeIfDone counts every delivery of the campaign; one index probe first keeps that to the
   // last batches instead of every batch (with 1,000 batches of 100 that count was most of the work).
-  if (!(await hasOutstanding(deps, campaign.id))) await completeIfDone(deps, campaign.id, job.traceId);
+  if (!(await hasOutstanding(deps.db, campaign.id))) await completeIfDone(deps, campaign.id, job.traceId);
   return { outcome: 'done', delivered, failed, remaining };
-}
-
-/** Whether any delivery of the campaign is still pending or to retry: one probe of the outstanding index. */
-async function hasOutstanding(deps: Deps, campaignId: string): Promise<boolean> {
-  const row = await deps.db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where('status', 'in', ['pending', 'retry'])
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /**

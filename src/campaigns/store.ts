@@ -172,3 +172,9 @@ export async function batchSummaries(db: Db, campaignId: string, limit = 200) {
     lastAt: r.last_at ? new Date(r.last_at) : null,
   }));
 }
+
+/** Whether any delivery of the campaign is still pending or to retry: one probe of the outstanding index. */
+export async function hasOutstanding(db: Db, campaignId: string): Promise<boolean> {
+  const row = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaignId).where('status', 'in', ['pending', 'retry']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

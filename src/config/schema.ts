@@ -100,6 +100,7 @@ export const configSchema = z.strictObject({
       tolerance: share.default(0.1).describe('a recommendation within this share of the current count is not acted on'),
       webhookUrl: z.string().default('').describe('POSTed a JSON body when the desired worker count changes'),
       hirefireToken: z.string().default('').describe('HIREFIRE_TOKEN: enables GET /hirefire/<token>/info; empty: off'),
+      perGroup: z.boolean().default(false).describe('recommend workers per worker group (processes delivery, agents, notifications) instead of for one worker process'),
     }),
   }),
   campaigns: section({

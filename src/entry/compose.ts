@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { DownstreamClient } from '../downstream/client.js';
 import type { ActionHandler, Deps } from '../deps.js';
 import type { Logger } from '../logger.js';
+import { registerBusinessMetrics } from '../metrics/business.js';
 import { createMetrics } from '../metrics/registry.js';
 import { DEFAULT_ADAPTIVE_OPTIONS } from '../ops/controller/adaptive-options.js';
 import { loadScalingReport } from '../ops/scaling/scaling-store.js';
@@ -60,6 +61,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
       return Object.entries(report?.processes ?? {}).map(([process, entry]) => ({ process, desired: entry.desiredWorkers, current: entry.currentWorkers }));
     },
   });
+  registerBusinessMetrics(metrics.registry, database.db);
   const runtime = new CampaignRuntime({ db: database.db, redis, prefix: config.redis.prefix, initialLimit: initialLimit(config) });
   const downstream = new DownstreamClient({ connectionsPerOrigin: config.campaigns.connectionsPerDownstream });
   let closing: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import { downstreamOf } from '../campaign-runtime/keys.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
+import { confidenceOf } from './capacity-estimator.js';
 import type { CampaignControl } from './control-state.js';
 import { computeWindowStats } from './window-stats.js';
 
@@ -22,14 +23,17 @@ export interface CampaignMetrics {
   ratePerSec: number | null;
   batchSize: number | null;
   reason: string | null;
-  /** The controller's estimate of what the downstream takes within the SLO (adaptive policy only). */
+  /** What the downstream takes, messages/s, as this campaign's windows showed it (capacity-estimator.ts). */
   capacityPerSec: number | null;
+  /** Measured by downstream-limited windows (`observed`), or only a lower bound seen while the campaign was the limit (`estimated`). */
+  capacityKind?: 'observed' | 'estimated';
+  capacityConfidence?: number;
+  /** When a downstream-limited window last measured it, ISO-8601. */
+  capacityObservedAt?: string | null;
+  /** How the last control window was marked (downstream_limited, app_limited, empty) and why. */
+  window?: { kind: string; why: string } | null;
 }
 
-function capacityOf(controller: unknown): number | null {
-  const value = (controller as { capacityPerSec?: unknown } | null)?.capacityPerSec;
-  return typeof value === 'number' && value > 0 ? value : null;
-}
 
 /** Latency percentiles, error rate and throughput per running campaign since `sinceMs`. */
 export async function measureCampaigns(deps: Deps, sinceMs: number, nowMs: number): Promise<Record<string, CampaignMetrics>> {
@@ -55,7 +59,11 @@ export async function measureCampaigns(deps: Deps, sinceMs: number, nowMs: numbe
       ratePerSec: control?.lastDecision?.ratePerSec ?? null,
       batchSize: control?.lastDecision?.batchSize ?? null,
       reason: control?.lastDecision?.detail ?? null,
-      capacityPerSec: capacityOf(control?.controller),
+      capacityPerSec: control?.capacity?.perSec ?? null,
+      capacityKind: control?.capacity?.observed ? 'observed' : 'estimated',
+      capacityConfidence: control?.capacity ? confidenceOf(control.capacity) : 0,
+      capacityObservedAt: control?.capacity?.observedAt ? new Date(control.capacity.observedAt).toISOString() : null,
+      window: control?.lastWindow ?? null,
     };
   }
   return out;

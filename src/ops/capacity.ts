@@ -14,6 +14,12 @@ export interface CapacityEstimate {
   source: 'snapshot' | 'config';
   /** When the capacity was measured, ISO-8601; null for the fallback. */
   measuredAt: string | null;
+  /** `observed`: measured while the downstream was the limit; `estimated`: a lower bound, or the fallback. */
+  kind: 'observed' | 'estimated';
+  /** In [0, 1]; 0 for an estimate or the fallback. */
+  confidence: number;
+  /** Seconds since it was measured; null for the fallback. */
+  ageSec: number | null;
   reason: string;
 }
 
@@ -36,6 +42,9 @@ export async function currentCapacity(db: Kysely<Database>, config: Pick<Config,
     currentLoadPerSec: load,
     source: 'config',
     measuredAt: null,
+    kind: 'estimated',
+    confidence: 0,
+    ageSec: null,
     reason: `${why}: assuming the configured ${fallbackPerSec}/s (ops.capacity.fallbackPerSec)`,
   });
   const measured = snapshot?.capacity?.[downstream];
@@ -48,6 +57,9 @@ export async function currentCapacity(db: Kysely<Database>, config: Pick<Config,
     currentLoadPerSec: load,
     source: 'snapshot',
     measuredAt: measured.measuredAt,
-    reason: `${downstream} measured at ${measured.perSec.toFixed(1)}/s with ${load.toFixed(1)}/s in use at ${measured.measuredAt}`,
+    kind: measured.kind ?? 'observed',
+    confidence: measured.confidence ?? 1,
+    ageSec: Math.max(0, ageSec),
+    reason: `${downstream} ${(measured.kind ?? 'observed') === 'observed' ? 'observed' : 'estimated (a lower bound: no window has reached its limit)'} at ${measured.perSec.toFixed(1)}/s with ${load.toFixed(1)}/s in use at ${measured.measuredAt}`,
   };
 }

@@ -4,6 +4,9 @@ import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
 import { evaluateAutopause, INITIAL_AUTOPAUSE_STATE } from './autopause/evaluate-autopause.js';
 import { controllerPolicy } from './controller/choose-policy.js';
+import { hasOutstanding } from '../campaigns/store.js';
+import { classifyWindow, INITIAL_CAPACITY, messagesPerSec, updateCapacity } from './capacity-estimator.js';
+import { DEFAULT_ADAPTIVE_OPTIONS } from './controller/adaptive-options.js';
 import { capDecision, type CampaignControl } from './control-state.js';
 import { probeDownstream } from './probe.js';
 import { computeWindowStats } from './window-stats.js';
@@ -45,9 +48,27 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     const samples = await runtime.readSamples(id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
     const step = policy.step(control.controller, stepStats, now);
-    const decision = capDecision(step.decision, await runtime.cap(id));
+    const cap = await runtime.cap(id);
+    const decision = capDecision(step.decision, cap);
+    // What this window says about the downstream's capacity (app-limited windows can only raise it).
+    const inFlight = await runtime.inFlight(id);
+    const appliedLimit = control.lastDecision?.limit ?? decision.limit;
+    const window = classifyWindow({
+      stats: stepStats,
+      messagesPerSec: messagesPerSec(samples, Math.max(1, now - control.lastStepAt)),
+      baselineMs: (control.controller as { baselineMs?: number | null } | null)?.baselineMs ?? null,
+      rttTolerance: DEFAULT_ADAPTIVE_OPTIONS.rttTolerance,
+      errorRateThreshold: DEFAULT_ADAPTIVE_OPTIONS.errorRateThreshold,
+      inFlight,
+      limit: appliedLimit,
+      capBinding:
+        (cap.ratePerSec !== undefined && stepStats.throughputPerSec >= cap.ratePerSec * 0.8) || (cap.concurrency !== undefined && inFlight >= cap.concurrency),
+      demandLeft: campaign.status === 'running' && (await hasOutstanding(deps.db, id)),
+      controllerGrowing: ['slow_start', 'increase'].includes(control.lastDecision?.reason ?? 'slow_start'),
+    });
+    const capacity = campaign.status === 'running' ? updateCapacity(control.capacity ?? INITIAL_CAPACITY, window.kind, messagesPerSec(samples, Math.max(1, now - control.lastStepAt)), now) : (control.capacity ?? INITIAL_CAPACITY);
     if (campaign.status === 'running') await runtime.publish(id, { concurrency: decision.limit, ratePerSec: decision.ratePerSec });
-    control = { ...control, controller: step.state, lastStepAt: now, lastDecision: decision };
+    control = { ...control, controller: step.state, lastStepAt: now, lastDecision: decision, capacity, lastWindow: window };
     const result: ControlStepResult = { campaignId: id, limit: decision.limit, ratePerSec: decision.ratePerSec, reason: decision.reason };
 
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {

@@ -1,5 +1,6 @@
 import type { OperatorCap } from '../campaign-runtime/runtime.js';
 import type { AutopauseState } from './autopause/evaluate-autopause.js';
+import type { CapacityState, WindowKind } from './capacity-estimator.js';
 import type { ControlDecision } from './controller/controller-policy.js';
 
 /** What the Ops agent remembers about one campaign between control steps (the runtime keeps it; rebuilt from scratch if lost). */
@@ -11,6 +12,10 @@ export interface CampaignControl {
   windowStartedAt: number;
   lastDecision: ControlDecision | null;
   resumeRequested: boolean;
+  /** The downstream's capacity as this campaign's windows showed it (absent in state saved before it existed). */
+  capacity?: CapacityState;
+  /** How the last window was marked, and why. */
+  lastWindow?: { kind: WindowKind; why: string };
 }
 
 /** The decision within the operator's ceiling. */

@@ -6,11 +6,26 @@ import { scaleFleet } from './scaling/scale-fleet.js';
 import { type SystemSnapshot, takeSnapshot } from './snapshot.js';
 import { recentSnapshots, saveSnapshot } from './store.js';
 
-/** A downstream's capacity as the adaptive controller last measured it. */
+/** A downstream's capacity (messages/s), merged from its campaigns' windows. */
 export interface CapacityEstimate {
   perSec: number;
+  /** When a downstream-limited window measured it (observed), or when it was last raised (estimated). */
   measuredAt: string;
   campaignId: string;
+  /** Absent in snapshots from before the estimator: read as observed. */
+  kind?: 'observed' | 'estimated';
+  confidence?: number;
+}
+
+/**
+ * Merges one campaign's view into a downstream's estimate: a newer observation
+ * replaces it; an estimate (app-limited windows) only ever raises it.
+ */
+export function mergeCapacity(known: CapacityEstimate | undefined, fresh: CapacityEstimate): CapacityEstimate {
+  if (!known) return fresh;
+  const knownObserved = (known.kind ?? 'observed') === 'observed';
+  if (fresh.kind === 'observed') return !knownObserved || fresh.measuredAt >= known.measuredAt ? fresh : known;
+  return fresh.perSec > known.perSec ? { ...known, perSec: fresh.perSec, campaignId: fresh.campaignId } : known;
 }
 
 /** What one monitor tick stores in ops_snapshots. */
@@ -36,10 +51,14 @@ export async function monitorTick(deps: Deps, traceId: string, eventLoop: Interv
   const capacity: Record<string, CapacityEstimate> = { ...previous?.capacity };
   for (const [campaignId, metrics] of Object.entries(campaigns)) {
     if (metrics.capacityPerSec === null) continue;
-    const known = capacity[metrics.downstream];
-    if (!known || known.measuredAt !== system.at || metrics.capacityPerSec > known.perSec) {
-      capacity[metrics.downstream] = { perSec: metrics.capacityPerSec, measuredAt: system.at, campaignId };
-    }
+    const observed = metrics.capacityKind === 'observed';
+    capacity[metrics.downstream] = mergeCapacity(capacity[metrics.downstream], {
+      perSec: metrics.capacityPerSec,
+      measuredAt: observed && metrics.capacityObservedAt ? metrics.capacityObservedAt : system.at,
+      campaignId,
+      kind: observed ? 'observed' : 'estimated',
+      confidence: metrics.capacityConfidence ?? 0,
+    });
   }
   const scaling = await scaleFleet(deps, { at, queues: system.queues }, previous ? { at: new Date(previous.at), queues: previous.queues } : null, traceId);
   const snapshot: OpsSnapshot = { ...system, campaigns, capacity, scaling };

@@ -26,10 +26,10 @@ describe('the campaign runtime', () => {
   after(() => ctx.cleanup());
 
   /** Asks for many leases, again and again: what the limits let one holder take. */
-  async function takeAll() {
+  async function takeAll(leaseMs = 5000, tries = 20) {
     const held: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const got = await ctx.deps.runtime.acquire(id, host, 100, 5000, { maxWaitMs: 20 });
+    for (let i = 0; i < tries; i++) {
+      const got = await ctx.deps.runtime.acquire(id, host, 100, leaseMs, { maxWaitMs: 20 });
       if (got.ok) held.push(...got.leases.ids);
       else assert.notEqual(got.reason, 'missing');
     }
@@ -49,12 +49,18 @@ describe('the campaign runtime', () => {
     assert.equal(await ctx.deps.runtime.inFlight(id), 0);
   });
 
-  it('fails closed: limits lost from Redis are restored from Postgres before any lease is granted', async () => {
+  it('fails closed: limits lost from Redis are restored from Postgres before any lease is granted, after the lost leases lapse', async () => {
     await ctx.deps.runtime.setCap(id, { concurrency: 3 });
     const keys = await ctx.deps.redis.keys(`{${ctx.prefix}:campaign:${id}}:*`);
     assert.ok(keys.length > 0);
     await ctx.deps.redis.del(...keys);
-    const held = await takeAll();
+    // Leases of 400 ms: the ones lost with the keys lapse that soon, and only then is anything granted.
+    const first = await ctx.deps.runtime.acquire(id, host, 1, 400, { maxWaitMs: 0 });
+    assert.equal(first.ok, false, 'nothing is granted while the lost leases may still be in flight');
+    const waited = await ctx.deps.runtime.acquire(id, host, 1, 400, { maxWaitMs: 3000 });
+    assert.ok(waited.ok);
+    await ctx.deps.runtime.release(id, waited.leases.ids);
+    const held = await takeAll(400, 4);
     assert.equal(held.length, 3, 'the cap from Postgres holds from the first grant after the loss');
     await ctx.deps.runtime.release(id, held);
   });
@@ -63,7 +69,7 @@ describe('the campaign runtime', () => {
     await transition(ctx.deps.db, id, ['running'], 'paused', new Date());
     const keys = await ctx.deps.redis.keys(`{${ctx.prefix}:campaign:${id}}:*`);
     await ctx.deps.redis.del(...keys);
-    const got = await ctx.deps.runtime.acquire(id, host, 1, 5000, { maxWaitMs: 100 });
+    const got = await ctx.deps.runtime.acquire(id, host, 1, 100, { maxWaitMs: 300 });
     assert.equal(got.ok, false);
     assert.equal(!got.ok && got.reason, 'paused');
     await transition(ctx.deps.db, id, ['paused'], 'running', new Date());

@@ -47,7 +47,7 @@ describe('losing all Redis state mid-campaign', () => {
     await redis.stop();
   });
 
-  it('restores the work from Postgres after FLUSHALL, and the campaign completes with every recipient recorded once', async () => {
+  it('restores the work from Postgres after FLUSHALL, the operator cap holding throughout, and the campaign completes with every recipient recorded once', async () => {
     downstream.latencyMs = 2;
     const created = await call('POST', '/api/v1/campaigns', {
       name: 'flush',
@@ -77,5 +77,16 @@ describe('losing all Redis state mid-campaign', () => {
     // idempotency key. At most the batches in flight at the flush.
     const resent = counts.filter((n) => n > 1).length;
     assert.ok(resent <= RECIPIENTS / 10, `${resent} recipients were resent`);
+    // The operator's cap held at every instant, measured at the downstream: never more than 8 in
+    // flight, never more than 400 started in any second (plus the bucket's burst of 40), before,
+    // across and after the flush.
+    assert.ok(downstream.maxInFlight <= 8, `${downstream.maxInFlight} in flight at once`);
+    const arrivals = [...downstream.arrivals].sort((a, b) => a - b);
+    let busiest = 0;
+    for (let i = 0, j = 0; i < arrivals.length; i++) {
+      while (arrivals[i]! - arrivals[j]! >= 1000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    assert.ok(busiest <= 440, `${busiest} requests within one second`);
   });
 });

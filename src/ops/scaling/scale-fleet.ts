@@ -5,6 +5,7 @@ import { recommendWorkers, type ScalingState } from './recommend-workers.js';
 import { type QueueScaling, type ScalingEntry, type ScalingReport, WORKER_PROCESS } from './scaling-report.js';
 import { initialScalingState, loadScalingReport, loadScalingStates, saveScaling } from './scaling-store.js';
 import type { ScalingOptions } from './scaling-options.js';
+import { recommendProcesses } from './worker-groups.js';
 
 export interface QueueMeasurement {
   at: Date;
@@ -41,7 +42,8 @@ function speedEstimate(measured: number | null, known: number | null, elapsedSec
 /**
  * Recommends the worker pool from backlog, the oldest job's age and throughput per
  * queue (see recommendWorkers), publishes it for /metrics and HireFire, and when the
- * desired count of the `worker` process changes, audits it and calls the webhook.
+ * desired count of a process changes (`worker`, or each worker group with ops.scaling.perGroup),
+ * audits it and calls the webhook.
  */
 export async function scaleFleet(deps: Deps, current: QueueMeasurement, previous: QueueMeasurement | null, traceId: string): Promise<ScalingReport> {
   const { scaling } = deps.config.ops;
@@ -79,27 +81,23 @@ export async function scaleFleet(deps: Deps, current: QueueMeasurement, previous
       throughputPerSec: throughput.total,
     };
   }
-  const report: ScalingReport = { at: current.at.toISOString(), traceId, processes: { [WORKER_PROCESS]: processEntry(queues, options.minWorkers) }, queues };
+  const report: ScalingReport = {
+    at: current.at.toISOString(),
+    traceId,
+    processes: recommendProcesses(queues, options.minWorkers, scaling.perGroup, WORKER_PROCESS),
+    queues,
+  };
   const before = await loadScalingReport(deps.redis, deps.queues.prefix);
   await saveScaling(deps.redis, deps.queues.prefix, nextStates, report);
-  const entry = report.processes[WORKER_PROCESS]!;
-  const previousDesired = before?.processes[WORKER_PROCESS]?.desiredWorkers ?? entry.currentWorkers;
-  if (entry.desiredWorkers !== previousDesired) await announce(deps, entry, previousDesired, report);
+  for (const [process, entry] of Object.entries(report.processes)) {
+    const previousDesired = before?.processes[process]?.desiredWorkers ?? entry.currentWorkers;
+    if (entry.desiredWorkers !== previousDesired) await announce(deps, process, entry, previousDesired, report);
+  }
   return report;
 }
 
-/** Every queue runs in the `worker` process, so it needs as many as its busiest queue (on a tie, the one with the most waiting). */
-function processEntry(queues: Record<string, QueueScaling>, minWorkers: number): ScalingEntry {
-  const entries = Object.entries(queues);
-  const current = Math.max(0, ...entries.map(([, q]) => q.currentWorkers));
-  const busiest = entries.reduce<[string, QueueScaling] | null>((best, item) => (!best || item[1].desiredWorkers > best[1].desiredWorkers || (item[1].desiredWorkers === best[1].desiredWorkers && item[1].backlog > best[1].backlog) ? item : best), null);
-  if (!busiest) return { desiredWorkers: minWorkers, currentWorkers: current, reason: 'idle', detail: 'no queues' };
-  const [name, queue] = busiest;
-  return { desiredWorkers: queue.desiredWorkers, currentWorkers: current, reason: queue.reason, detail: `${name}: ${queue.detail}` };
-}
-
-async function announce(deps: Deps, entry: ScalingEntry, previousDesired: number, report: ScalingReport) {
-  const data = { process: WORKER_PROCESS, from: previousDesired, to: entry.desiredWorkers, currentWorkers: entry.currentWorkers, reason: entry.reason, detail: entry.detail };
+async function announce(deps: Deps, process: string, entry: ScalingEntry, previousDesired: number, report: ScalingReport) {
+  const data = { process, from: previousDesired, to: entry.desiredWorkers, currentWorkers: entry.currentWorkers, reason: entry.reason, detail: entry.detail };
   await appendAudit(deps.db, {
     at: new Date(report.at),
     traceId: report.traceId,
@@ -107,7 +105,7 @@ async function announce(deps: Deps, entry: ScalingEntry, previousDesired: number
     channel: 'system',
     action: 'scaling.recommended',
     subjectType: 'process',
-    subjectId: WORKER_PROCESS,
+    subjectId: process,
     data,
   });
   deps.logger.info({ traceId: report.traceId, ...data }, 'desired workers changed');
