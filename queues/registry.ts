@@ -3,6 +3,7 @@ import { campaignsQueue } from './campaigns.js';
 import { deliveriesQueue } from './deliveries.js';
 import { approvalExpiryQueue } from './approval-expiry.js';
 import { approvalsQueue } from './approvals.js';
+import { approvalWebhooksQueue } from './approval-webhooks.js';
 import { betaAnalysisQueue } from './beta-analysis.js';
 import { betaScreeningQueue } from './beta-screening.js';
 import type { QueueDefinition } from './define.js';
@@ -16,6 +17,7 @@ export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
   opsMonitorQueue,
   approvalExpiryQueue,
   approvalsQueue,
+  approvalWebhooksQueue,
   telegramQueue,
   campaignsQueue,
   deliveriesQueue,

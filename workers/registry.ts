@@ -3,6 +3,7 @@ import { campaignsWorker } from './campaigns.js';
 import { deliveriesWorker } from './deliveries.js';
 import { approvalExpiryWorker } from './approval-expiry.js';
 import { approvalsWorker } from './approvals.js';
+import { approvalWebhooksWorker } from './approval-webhooks.js';
 import { betaAnalysisWorker } from './beta-analysis.js';
 import { betaScreeningWorker } from './beta-screening.js';
 import type { WorkerDefinition } from './define.js';
@@ -16,6 +17,7 @@ export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
   opsMonitorWorker,
   approvalExpiryWorker,
   approvalsWorker,
+  approvalWebhooksWorker,
   telegramWorker,
   campaignsWorker,
   deliveriesWorker,

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { expireOnKind } from '../policy/evaluate.js';
 import { expire } from './decide.js';
 import { afterFinal } from './record-decision.js';
+import { enqueueWebhook, pendingWebhookEvents, recordOutcomeEvent } from './webhooks.js';
 import { decisionState } from './state.js';
 import { decisionsOf, escalationDueIds, finishRequest, lockRequest, markEscalated, overdueRequestIds } from './store.js';
 
@@ -26,6 +27,7 @@ export async function expireRequest(deps: Deps, id: string, by: 'deadline' | 'sw
       data: { by, resolvedAs: step.state.status, expiresAt: new Date(row.expires_at).toISOString() },
       at: now,
     });
+    await recordOutcomeEvent(trx, id, now);
     return { traceId: row.trace_id, status: step.state.status };
   });
   if (done) await afterFinal(deps, id, done.traceId, done.status);
@@ -52,5 +54,7 @@ export async function sweep(deps: Deps): Promise<{ expired: number; escalated: n
   for (const id of await overdueRequestIds(deps.db, now)) if (await expireRequest(deps, id, 'sweep')) expired++;
   let escalated = 0;
   for (const id of await escalationDueIds(deps.db, now)) if (await escalateRequest(deps, id)) escalated++;
+  // Webhook events whose job was lost (a crash between commit and enqueue); an existing job id is left as is.
+  for (const event of await pendingWebhookEvents(deps)) await enqueueWebhook(deps, event.eventId, event.traceId);
   return { expired, escalated };
 }

@@ -93,7 +93,8 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
   return { outcome: 'approval_requested', request: toView(created.row, [], deps.config.approvals.dualChannelMinPriority), created: created.created };
 }
 
-async function scheduleRequestJobs(deps: Deps, id: string, traceId: string, deadlines: { expiresAt: Date; escalateAt: Date }) {
+/** The per-request jobs of a new pending request: expiry, escalation, the Telegram notice. */
+export async function scheduleRequestJobs(deps: Deps, id: string, traceId: string, deadlines: { expiresAt: Date; escalateAt: Date }) {
   const now = deps.clock.now().getTime();
   const data = { requestId: id, traceId };
   await deps.queues.enqueue(approvalsQueue, 'expire', data, { jobId: approvalJobId('expire', id), delay: Math.max(0, deadlines.expiresAt.getTime() - now) });

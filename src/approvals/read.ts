@@ -1,13 +1,16 @@
 import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
 import { renderPayload } from './render-payload.js';
+import { webhooksOf } from './webhooks.js';
 import { decisionsOf, getRequest, listRequests, type RequestFilter } from './store.js';
 import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view.js';
 
 export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDetail> {
   const row = await getRequest(deps.db, id);
   if (!row) throw new ApprovalNotFoundError(id);
-  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload), deps.config.approvals.dualChannelMinPriority);
+  const audit = await deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).orderBy('seq').execute();
+  const history = audit.map((a) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
+  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history });
 }
 
 export async function approvalList(deps: Deps, filter: RequestFilter): Promise<{ items: ApprovalView[]; hasMore: boolean }> {

@@ -4,11 +4,14 @@ import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { approverRolesFor, expireOnKind } from '../policy/evaluate.js';
 import { applyDecision, REFUSAL_MESSAGES } from './decide.js';
+import { externalApproverRoles } from './external-policy.js';
 import { ApprovalNotFoundError } from './errors.js';
 import { decisionState } from './state.js';
 import { decisionsOf, finishRequest, insertDecision, lockRequest } from './store.js';
 import type { Channel } from '../vocabulary/channels.js';
 import { type ApprovalView, toView } from './view.js';
+import { announceFinal } from './wait.js';
+import { enqueueWebhook, recordOutcomeEvent } from './webhooks.js';
 
 export interface DecisionInput {
   channel: Channel;
@@ -52,7 +55,7 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
     const decisions = await decisionsOf(trx, id);
     const before = decisionState(row, decisions);
     const step = applyDecision(before, { ...input, now }, {
-      approverRoles: approverRolesFor(row.kind, deps.config.policy),
+      approverRoles: row.source === 'external' ? externalApproverRoles(row.kind, deps.config.policy) : approverRolesFor(row.kind, deps.config.policy),
       dualChannelMinPriority: deps.config.approvals.dualChannelMinPriority,
       onExpiry: expireOnKind(row.kind, deps.config.policy),
     });
@@ -68,6 +71,7 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
       const resolution = step.state.resolution ?? finalStatus;
       await finishRequest(trx, id, finalStatus, resolution, now);
       await appendAudit(trx, { ...audit, action: `approval.${finalStatus}`, data: { resolution } });
+      await recordOutcomeEvent(trx, id, now);
     }
     const after = (await lockRequest(trx, id))!;
     return { step, row: after, decisions: await decisionsOf(trx, id), finished: row.status === 'pending' && finalStatus !== 'pending' };
@@ -77,12 +81,25 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
   return { result: outcome.step.result, refusal: outcome.step.reason, message, status: outcome.row.status, request: toView(outcome.row, outcome.decisions, deps.config.approvals.dualChannelMinPriority) };
 }
 
-/** Once final: close the Telegram messages, then run the action or tell the requester. */
+/**
+ * Once final (after commit): wake long polls, send the outcome webhook, close the
+ * Telegram messages, then run the action or tell the requester. An external
+ * request has no action in Flywheel: its requester hears through the webhook or polling.
+ */
 export async function afterFinal(deps: Deps, id: string, traceId: string, status: string) {
   const data = { requestId: id, traceId };
-  if (deps.config.telegram.enabled) {
+  await announceFinal(deps, id);
+  const row = await deps.db.selectFrom('approval_requests').select(['source', 'required_channels']).where('id', '=', id).executeTakeFirst();
+  for (const eventId of await pendingEventsOf(deps, id)) await enqueueWebhook(deps, eventId, traceId);
+  if (deps.config.telegram.enabled && row?.required_channels.includes('telegram')) {
     await deps.queues.enqueue(telegramQueue, 'close', { ...data, step: 'close' }, { jobId: telegramJobId('close', id) });
   }
+  if (row?.source === 'external') return;
   const step = status === 'approved' ? 'apply' : 'resolved';
   await deps.queues.enqueue(approvalsQueue, step, data, { jobId: approvalJobId(step, id) });
+}
+
+async function pendingEventsOf(deps: Deps, id: string): Promise<string[]> {
+  const rows = await deps.db.selectFrom('approval_webhooks').select('event_id').where('request_id', '=', id).where('status', '=', 'pending').execute();
+  return rows.map((r) => r.event_id);
 }

@@ -9,7 +9,7 @@ export interface ApprovalView {
   traceId: string;
   kind: string;
   /** `internal` (Flywheel's agents) or `external` (filed through POST /api/v1/approvals). */
-  source: string;
+  source: 'internal' | 'external';
   /** An external request's title; null for Flywheel's own. */
   title: string | null;
   summary: string;
@@ -37,6 +37,13 @@ export interface ApprovalDetail extends ApprovalView {
   payloadHash: string;
   payloadText: string;
   decisions: { channel: string; actor: string; decision: string; reason: string; payloadHash: string; at: string }[];
+  callbackUrl: string | null;
+  /** The token id that filed an external request (it alone of agents may read it). */
+  clientId: string | null;
+  /** Outcome webhooks of the request: delivery state and attempts. */
+  webhooks: { eventId: string; event: string; status: string; attempts: number; lastStatus: number | null; lastError: string | null; deliveredAt: string | null }[];
+  /** Everything that happened to the request, from the audit trail, oldest first (each webhook attempt included). */
+  history: { seq: number; at: string; actor: string; channel: string; action: string; data: Record<string, unknown> }[];
 }
 
 type Decision = Awaited<ReturnType<typeof decisionsOf>>[number];
@@ -75,9 +82,18 @@ export function toView(row: RequestRow, decisions: readonly Decision[], dualChan
   };
 }
 
-export function toDetail(row: RequestRow, decisions: readonly Decision[], payloadText: string, dualChannelMinPriority: Priority = 'high'): ApprovalDetail {
+export function toDetail(
+  row: RequestRow,
+  decisions: readonly Decision[],
+  payloadText: string,
+  dualChannelMinPriority: Priority = 'high',
+  extra: Pick<ApprovalDetail, 'webhooks' | 'history'> = { webhooks: [], history: [] },
+): ApprovalDetail {
   return {
     ...toView(row, decisions, dualChannelMinPriority),
+    ...extra,
+    callbackUrl: row.callback_url,
+    clientId: row.client_id,
     payload: row.payload,
     payloadHash: row.payload_hash,
     payloadText,

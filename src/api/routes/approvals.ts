@@ -3,17 +3,18 @@ import { ApprovalNotFoundError } from '../../approvals/errors.js';
 import { approvalDetail, approvalList } from '../../approvals/read.js';
 import { recordDecision } from '../../approvals/record-decision.js';
 import type { Deps } from '../../deps.js';
+import { waitUntilFinal } from '../../approvals/wait.js';
 import { requireRole } from '../auth.js';
+import { externalApprovalRoutes, mayRead } from './external-approvals.js';
 import { notFound } from '../errors.js';
 import { newRouter } from '../router.js';
-import { ApprovalDetailSchema as ApprovalDetail, ApprovalSchema } from '../responses/approval.js';
+import { ApprovalDetailSchema as ApprovalDetail, ApprovalPageSchema as Page, ApprovalSchema } from '../responses/approval.js';
 import { errorResponses, json } from '../schemas.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
 const Approval = ApprovalSchema;
 
-const Page = z.object({ items: z.array(Approval), hasMore: z.boolean(), nextOffset: z.number().nullable() }).openapi('ApprovalPage');
 
 const paging = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -63,9 +64,14 @@ const detail = createRoute({
   method: 'get',
   path: '/approvals/{id}',
   tags: ['approvals'],
-  summary: 'One request with its payload and decisions',
-  middleware: [requireRole('viewer')] as const,
-  request: { params: z.object({ id: z.uuid() }) },
+  summary: 'One request with its payload, decisions and history; with waitSec, answers as soon as it is final (long polling)',
+  middleware: [requireRole('viewer', 'agent')] as const,
+  request: {
+    params: z.object({ id: z.uuid() }),
+    query: z.object({
+      waitSec: z.coerce.number().min(0).max(60).default(0).openapi({ description: 'wait up to this many seconds (≤ 60) for a pending request to be decided, expire or be cancelled' }),
+    }),
+  },
   responses: { 200: json(ApprovalDetail, 'the request'), ...errorResponses },
 });
 
@@ -136,7 +142,18 @@ export function approvalRoutes(deps: Deps) {
       const q = c.req.valid('query');
       return c.json(page(await approvalList(deps, { traceId: q.trace, limit: q.limit, offset: q.offset }), q.offset), 200);
     })
-    .openapi(detail, async (c) => c.json(await found(approvalDetail(deps, c.req.valid('param').id)), 200))
+    .route('/', externalApprovalRoutes(deps))
+    .openapi(detail, async (c) => {
+      const { id } = c.req.valid('param');
+      const { waitSec } = c.req.valid('query');
+      const principal = c.var.principal;
+      const read = () => found(approvalDetail(deps, id));
+      const first = await read();
+      // An agent sees its own requests only; another client's is as if it did not exist.
+      if (!mayRead(principal, first)) throw notFound(`no approval request ${id}`);
+      const shown = first.status === 'pending' && waitSec > 0 ? await waitUntilFinal(deps, id, waitSec * 1000, read, (d) => d.status !== 'pending') : first;
+      return c.json(shown, 200);
+    })
     .openapi(decision, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
