@@ -1,101 +1,104 @@
 /**
- * Sentiment accuracy on the UCI "Sentiment Labelled Sentences" IMDB and Yelp
- * sets (500 positive + 500 negative each, shipped as test fixtures of the
- * `sentiment` package): natural's plain AFINN analyzer vs analyzeFeedback.
+ * Sentiment accuracy on the UCI "Sentiment Labelled Sentences" corpus (IMDB,
+ * Yelp and Amazon, 500 positive + 500 negative each, shipped as test fixtures
+ * of the `sentiment` package).
  *
- * Mapping to the binary labels: natural is positive iff its score > 0;
- * analyzeFeedback is positive iff sentiment === 'positive' (neutral counts
- * as not-positive). Coverage and accuracy on non-neutral predictions are
- * printed too, since a zero score is a non-answer for both methods.
+ * - IMDB + Yelp: 5-fold cross-validation. Each fold's model is trained on the
+ *   other four folds with the same code as the shipped model, so no sentence is
+ *   scored by a model that saw it.
+ * - Amazon: the shipped model (trained on all of IMDB + Yelp). Amazon was never
+ *   used for training or tuning: it stands for a domain the model was not built on.
+ * - For comparison: the lexicon alone (scoreSentiment) and natural's plain AFINN analyzer.
+ *
+ * Accuracy counts a neutral answer as wrong; the neutral share and the
+ * confusion matrix (actual × predicted, with neutral) are printed too.
  *
  * Run: node --import tsx bench/sentiment-accuracy.ts
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
-import { analyzeFeedback } from '../src/beta/analyze-feedback.js';
+import { classifySentiment } from '../src/beta/classify-sentiment.js';
+import { scoreSentiment } from '../src/beta/score-sentiment.js';
+import { type LabelledText, LEXICON_WEIGHT, modelLogOdds, shippedModel, trainSentimentModel } from '../src/beta/sentiment-model.js';
+import { loadUciSentences } from './uci-sentences.js';
 
 export const COMMAND = 'node --import tsx bench/sentiment-accuracy.ts';
-const DATASETS = ['imdb', 'yelp'] as const;
+type Label = 'positive' | 'neutral' | 'negative';
 
-interface Labelled {
-  text: string;
-  positive: boolean;
-}
-
-export interface MethodScore {
-  accuracy: number;
-  /** Share of items with a non-zero (natural) or non-neutral (analyzeFeedback) prediction. */
-  coverage: number;
-  /** Accuracy over the covered items only. */
-  coveredAccuracy: number;
-}
-
-export interface DatasetResult {
-  dataset: string;
+export interface Evaluation {
+  name: string;
   items: number;
-  natural: MethodScore;
-  analyzeFeedback: MethodScore;
+  accuracy: number;
+  neutralShare: number;
+  /** confusion[actual][predicted] */
+  confusion: Record<'positive' | 'negative', Record<Label, number>>;
 }
 
-function loadDataset(name: string): Labelled[] {
-  const fixtures = join(dirname(createRequire(import.meta.url).resolve('sentiment/package.json')), 'test', 'fixtures');
-  const raw = JSON.parse(readFileSync(join(fixtures, `${name}.json`), 'utf8')) as Array<{ text: string; class: number | null }>;
-  // each file ends with one empty {"text":"","class":null} record
-  return raw.filter((r) => r.class === 0 || r.class === 1).map((r) => ({ text: r.text, positive: r.class === 1 }));
+function evaluate(name: string, pairs: Array<{ item: LabelledText; predicted: Label }>): Evaluation {
+  const confusion = { positive: { positive: 0, neutral: 0, negative: 0 }, negative: { positive: 0, neutral: 0, negative: 0 } };
+  for (const { item, predicted } of pairs) confusion[item.positive ? 'positive' : 'negative'][predicted] += 1;
+  const correct = confusion.positive.positive + confusion.negative.negative;
+  const neutral = confusion.positive.neutral + confusion.negative.neutral;
+  return { name, items: pairs.length, accuracy: correct / pairs.length, neutralShare: neutral / pairs.length, confusion };
 }
 
-function score(items: readonly Labelled[], predict: (text: string) => number): MethodScore {
-  let correct = 0;
-  let covered = 0;
-  let coveredCorrect = 0;
-  for (const item of items) {
-    const s = predict(item.text);
-    const ok = s > 0 === item.positive;
-    if (ok) correct += 1;
-    if (s !== 0) {
-      covered += 1;
-      if (ok) coveredCorrect += 1;
-    }
-  }
-  return { accuracy: correct / items.length, coverage: covered / items.length, coveredAccuracy: coveredCorrect / covered };
+/** Deterministic fold of an item: its index modulo k after a seeded shuffle. */
+function folds<T>(items: readonly T[], k: number, seed = 12): T[][] {
+  let s = seed;
+  const order = items.map((item) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return { item, key: s };
+  });
+  order.sort((a, b) => a.key - b.key);
+  return Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f).map((x) => x.item));
 }
 
-export function runSentimentBench(): DatasetResult[] {
+/** Cross-validated predictions on IMDB + Yelp, for any lexicon weight (the tuning sweep uses the same folds). */
+function crossValidated(items: readonly LabelledText[], k: number, weight = LEXICON_WEIGHT) {
+  const parts = folds(items, k);
+  return parts.flatMap((test, f) => {
+    const model = trainSentimentModel(parts.filter((_, g) => g !== f).flat());
+    return test.map((item) => {
+      if (weight === LEXICON_WEIGHT) return { item, predicted: classifySentiment(item.text, model).label };
+      const combined = modelLogOdds(model, item.text).logOdds + weight * scoreSentiment(item.text).score;
+      return { item, predicted: (combined > 0 ? 'positive' : combined < 0 ? 'negative' : 'neutral') as Label };
+    });
+  });
+}
+
+export function runSentimentBench() {
+  const permitted = [...loadUciSentences('imdb'), ...loadUciSentences('yelp')];
+  const amazon = loadUciSentences('amazon');
   const analyzer = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
   const tokenizer = new WordTokenizer();
-  const naturalPredict = (text: string) => analyzer.getSentiment(tokenizer.tokenize(text));
-  const oursPredict = (text: string) => {
-    const { sentiment } = analyzeFeedback(text);
-    return sentiment === 'positive' ? 1 : sentiment === 'negative' ? -1 : 0;
+  const afinn = (text: string): Label => {
+    const s = analyzer.getSentiment(tokenizer.tokenize(text));
+    return s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral';
   };
-  const perDataset = DATASETS.map((name) => ({ name, items: loadDataset(name) }));
-  const all = perDataset.flatMap((d) => d.items);
-  return [...perDataset, { name: 'overall', items: all }].map(({ name, items }) => ({
-    dataset: name,
-    items: items.length,
-    natural: score(items, naturalPredict),
-    analyzeFeedback: score(items, oursPredict),
-  }));
+  const model = shippedModel();
+  return {
+    results: [
+      evaluate('IMDB + Yelp, 5-fold CV', crossValidated(permitted, 5)),
+      evaluate('Amazon (unseen domain)', amazon.map((item) => ({ item, predicted: classifySentiment(item.text, model).label }))),
+      evaluate('Amazon, lexicon alone', amazon.map((item) => ({ item, predicted: scoreSentiment(item.text).label }))),
+      evaluate('Amazon, natural AFINN', amazon.map((item) => ({ item, predicted: afinn(item.text) }))),
+    ],
+    // the lexicon weight was picked from this sweep, on IMDB + Yelp folds only
+    sweep: [0, 2, 4, 6, 8, 12].map((w) => ({ weight: w, accuracy: evaluate('', crossValidated(permitted, 5, w)).accuracy })),
+  };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-export function formatSentimentBench(results: readonly DatasetResult[]): string {
-  const lines = [
-    `$ ${COMMAND}`,
-    'dataset   items | natural afinn: acc  cover  acc@cover | analyzeFeedback: acc  cover  acc@cover',
-  ];
+export function formatSentimentBench({ results, sweep }: ReturnType<typeof runSentimentBench>): string {
+  const lines = [`$ ${COMMAND}`, '| set | items | accuracy | neutral | pos→pos | pos→neu | pos→neg | neg→pos | neg→neu | neg→neg |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of results) {
-    lines.push(
-      `${r.dataset.padEnd(8)} ${String(r.items).padStart(5)} |        ${pct(r.natural.accuracy)} ${pct(r.natural.coverage)} ${pct(r.natural.coveredAccuracy)} |          ${pct(r.analyzeFeedback.accuracy)} ${pct(r.analyzeFeedback.coverage)} ${pct(r.analyzeFeedback.coveredAccuracy)}`,
-    );
+    const c = r.confusion;
+    lines.push(`| ${r.name} | ${r.items} | ${pct(r.accuracy)} | ${pct(r.neutralShare)} | ${c.positive.positive} | ${c.positive.neutral} | ${c.positive.negative} | ${c.negative.positive} | ${c.negative.neutral} | ${c.negative.negative} |`);
   }
-  lines.push('positive iff natural score > 0 / analyzeFeedback sentiment === "positive"; zero or neutral counts as negative');
+  lines.push(`lexicon weight sweep (IMDB + Yelp CV): ${sweep.map((s) => `${s.weight}: ${pct(s.accuracy)}`).join(', ')}`);
   return lines.join('\n');
 }
 

@@ -1,11 +1,12 @@
 import { classifyCategory } from './classify-category.js';
 import type { FeedbackCategory } from './classify-category.js';
 import { extractKeywords } from './extract-keywords.js';
+import { classifySentiment } from './classify-sentiment.js';
 import { scoreSentiment } from './score-sentiment.js';
 import type { SentimentLabel } from './score-sentiment.js';
 
 export interface FeedbackAnalysis {
-  /** 'neutral' when |score| < 0.05 (see NEUTRAL_BAND in score-sentiment.ts). */
+  /** 'neutral' only when the text carries no sentiment (see classify-sentiment.ts). */
   sentiment: SentimentLabel;
   /** Sentiment in [-1, 1], rounded to 4 decimals. */
   score: number;
@@ -16,10 +17,11 @@ export interface FeedbackAnalysis {
 
 /**
  * Sentiment, category and keywords of one piece of feedback.
- * See {@link scoreSentiment}, {@link classifyCategory} and {@link extractKeywords}.
+ * See {@link classifySentiment}, {@link classifyCategory} and {@link extractKeywords}.
  */
 export function analyzeFeedback(text: string): FeedbackAnalysis {
-  const { score, label } = scoreSentiment(text);
-  const { category } = classifyCategory(text, score);
+  const { score, label } = classifySentiment(text);
+  // The category cues were tuned with the lexicon score, so they keep it.
+  const { category } = classifyCategory(text, scoreSentiment(text).score);
   return { sentiment: label, score, category, keywords: extractKeywords(text) };
 }
