@@ -91,8 +91,11 @@ describe('OpenTelemetry tracing of a campaign launch', () => {
       await telemetry!.flush();
       const inTrace = receiver.spans.filter((span) => span.traceId === traceId);
       const downstreamCall = inTrace.find((span) => span.kind === 3 && String(span.attributes['url.full'] ?? '').startsWith(downstream.url));
-      return downstreamCall ? inTrace : undefined;
-    }, { timeoutMs: 20_000, what: 'the downstream call span' });
+      // A parent ends (and is exported) after its children: wait until every parent has arrived.
+      const ids = new Set(inTrace.map((span) => span.spanId));
+      const complete = inTrace.every((span) => !span.parentSpanId || ids.has(span.parentSpanId));
+      return downstreamCall && complete ? inTrace : undefined;
+    }, { timeoutMs: 20_000, what: 'the downstream call span and all its ancestors' });
 
     const byId = new Map(spans.map((span) => [span.spanId, span]));
     const root = spans.find((span) => !span.parentSpanId);
