@@ -57,6 +57,7 @@ const NAV: [string, string][] = [
   ['/dashboard/approvals', 'Approvals'],
   ['/dashboard/runs', 'Runs'],
   ['/dashboard/audit', 'Audit'],
+  ['/dashboard/impact', 'Impact'],
   ['/admin/queues', 'Queues'],
 ];
 

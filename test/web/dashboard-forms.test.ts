@@ -185,6 +185,8 @@ describe('creating and launching from the dashboard in headless Chromium', { tim
       ['ops', '/dashboard/ops'],
       ['growth', '/dashboard/growth'],
       ['beta', '/dashboard/beta'],
+      ['impact', '/dashboard/impact'],
+      ['impact-7d', '/dashboard/impact?period=7d'],
       ['approvals', '/dashboard/approvals'],
       ['approval', `/dashboard/approvals/${campaign.approval_id}`],
       ['queues', '/admin/queues'],
@@ -203,6 +205,12 @@ describe('creating and launching from the dashboard in headless Chromium', { tim
         assert.equal(response?.status(), 200, path);
         await page.waitForLoadState('networkidle');
         await screenshot(page, `page-${name}-${width}`);
+      }
+      if (width === 1280) {
+        await page.goto('/dashboard/impact');
+        assert.match(await page.getByTestId('impact-approvals').innerText(), /console\s+normal\s+1/, 'the launch decision, by channel and priority');
+        assert.match(await page.getByTestId('impact-campaigns').innerText(), /Spring points\s+60/);
+        assert.match(await page.getByTestId('impact-campaigns').innerText(), /How: goodput is/);
       }
       assert.deepEqual(errors, [], `console errors at ${width} px`);
     }

@@ -39,8 +39,9 @@ const Progress = z.object({
   retrying: z.number(),
   remaining: z.number(),
   total: z.number(),
-  ratePerSec: z.number(),
-  etaSec: z.number().nullable(),
+  ratePerSec: z.number().openapi({ description: 'deliveries per second over the last minute, or since the launch or latest resume when that is more recent' }),
+  rateOverSec: z.number().openapi({ description: 'the seconds ratePerSec was measured over' }),
+  etaSec: z.number().nullable().openapi({ description: 'seconds left at ratePerSec; 0 when nothing remains, null while not sending' }),
 });
 
 export const CampaignSchema = z

@@ -12,6 +12,7 @@ import { candidatesView } from '../../beta/program-status.js';
 import { latestReport } from '../../beta/feedback-store.js';
 import { renderReportMarkdown, type StoredReport } from '../../beta/report-markdown.js';
 import { growthMetrics } from '../../growth/metrics.js';
+import { impactReport } from '../../impact/impact.js';
 import { campaignCards } from './campaign-cards.js';
 import { campaignFormRoutes } from './campaign-form-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
@@ -20,6 +21,7 @@ import { investigateRoutes } from './investigate-routes.js';
 import { BetaLive } from './beta-page.js';
 import { GrowthLive } from './growth-page.js';
 import { livePage } from './live-page.js';
+import { ImpactPage, PERIODS } from './impact-page.js';
 import { OpsLive } from './ops-page.js';
 import { OverviewLive } from './overview-page.js';
 
@@ -57,6 +59,10 @@ export function dashboardRoutes(deps: Deps, auth: AuthOptions) {
         if (reason) controlReasons[id] = reason;
       }
       return livePage(c, 'Ops', <OpsLive metrics={metrics} scalingEvents={events(scaling)} pauseEvents={events(pauses)} scaling={deps.config.ops.scaling} controlReasons={controlReasons} />);
+    })
+    .get('/dashboard/impact', async (c) => {
+      const period = Object.hasOwn(PERIODS, c.req.query('period') ?? '') ? c.req.query('period')! : '30d';
+      return livePage(c, 'Impact', <ImpactPage report={await impactReport(deps, PERIODS[period]!.ms)} period={period} />);
     })
     .get('/dashboard/growth', async (c) => livePage(c, 'Growth', <GrowthLive experiments={(await growthMetrics(deps.db, deps.clock.now())).experiments} />))
     .get('/dashboard/beta', async (c) => {
