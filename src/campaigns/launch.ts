@@ -1,14 +1,11 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { batchJobId, deliveriesQueue } from '../../queues/deliveries.js';
 import { campaignsQueue } from '../../queues/campaigns.js';
 import { payloadHash } from '../approvals/payload-hash.js';
 import { appendAudit } from '../audit/store.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { assignExperimentArms } from '../growth/materialise.js';
 import { experimentOfCampaign } from '../growth/store.js';
-import { audienceQuery } from './audience.js';
-import type { Audience } from './input.js';
 import { enqueueMaterialise } from './materialise.js';
 import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 

@@ -4,7 +4,7 @@ import { redactConfig } from '../config/redact.js';
 import type { Deps } from '../deps.js';
 import { latestRuns } from '../jobs/runs-store.js';
 import { evictionPolicy, pingRedis } from '../redis/connect.js';
-import { versions } from '../api/versions.js';
+import { versions } from './versions.js';
 import { COMPONENTS, componentHealth } from './component-health.js';
 
 /** Which queue carries each component's scheduled work. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { createApp } from '../../src/api/app.js';
 import { deriveOperationId } from '../../src/api/openapi-document.js';
 import { createTestContext, type TestContext } from '../support/deps.js';

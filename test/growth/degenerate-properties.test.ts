@@ -17,7 +17,6 @@ const proportion: fc.Arbitrary<SummaryStatistic> = fc.record({ n: count, sum: co
 const mean: fc.Arbitrary<SummaryStatistic> = fc
   .record({ n: count, sum: fc.oneof(fc.double({ min: -1e6, max: 1e7, noNaN: true }), weird), spread: fc.oneof(fc.double({ min: -10, max: 1e6, noNaN: true }), weird) })
   .map(({ n, sum, spread }) => ({ kind: 'mean', n, sum, sumSquares: Number.isFinite(n) && n > 0 ? (sum * sum) / n + spread : spread }));
-const statistic = fc.oneof(proportion, mean);
 
 const validOf = (s: SummaryStatistic) =>
   Number.isSafeInteger(s.n) && s.n >= 0 && Number.isFinite(s.sum) && (s.kind === 'proportion' ? Number.isSafeInteger(s.sum) && s.sum >= 0 && s.sum <= s.n : Number.isFinite(s.sumSquares) && s.sumSquares >= 0 && s.sumSquares - (s.sum * s.sum) / (s.n || 1) >= -1e-9 * Math.max(1, s.sumSquares));

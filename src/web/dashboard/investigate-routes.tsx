@@ -9,7 +9,6 @@ import type { Deps } from '../../deps.js';
 import { listRuns } from '../../jobs/runs-store.js';
 import { QUEUE_DEFINITIONS } from '../../../queues/registry.js';
 import { formCsrfToken, verifyFormCsrf } from '../form-csrf.js';
-import { Layout } from '../layout.js';
 import { type AuditFilterValues, AuditPage, ChainBadge } from './audit-page.js';
 import { ChainWatch } from './chain-watch.js';
 import { livePage } from './live-page.js';
