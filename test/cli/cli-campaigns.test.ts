@@ -78,7 +78,7 @@ describe('flywheel campaigns, against a running service', () => {
     const shown = await json<CampaignDetail>(['campaigns', 'show', first.id], TOKENS.viewer);
     assert.equal(shown.id, first.id);
     assert.equal(shown.audienceSize, 20);
-    assert.deepEqual(Object.keys(shown.progress).sort(), ['delivered', 'etaSec', 'failed', 'ratePerSec', 'remaining', 'retrying', 'total']);
+    assert.deepEqual(Object.keys(shown.progress).sort(), ['delivered', 'etaSec', 'failed', 'rateOverSec', 'ratePerSec', 'remaining', 'retrying', 'total']);
 
     const text = await cli(['campaigns', 'list'], TOKENS.viewer);
     assert.equal(text.code, 0, text.stderr);
