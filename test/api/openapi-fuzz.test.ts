@@ -32,11 +32,33 @@ interface Operation {
 
 const hostileString = fc.oneof(
   { arbitrary: fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfffy'), weight: 4 },
-  fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '', ' ', '%00', '../../etc/passwd', "'; drop table campaigns; --", '<script>alert(1)</script>', '{{user.name}}', 'x'.repeat(5000), '-1', '1e400', 'NaN', 'null', 'true'),
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'x\udfffy',
+    '',
+    ' ',
+    '%00',
+    '../../etc/passwd',
+    "'; drop table campaigns; --",
+    '<script>alert(1)</script>',
+    '{{user.name}}',
+    'x'.repeat(5000),
+    '-1',
+    '1e400',
+    'NaN',
+    'null',
+    'true',
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ maxLength: 40 }),
 );
-const hostileNumber = fc.oneof(fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, -(2 ** 63), 0.5, 1e-300), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+const hostileNumber = fc.oneof(
+  fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, -(2 ** 63), 0.5, 1e-300),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
 const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -54,7 +76,9 @@ const bodyOf = (op: Operation) =>
   fc.oneof(
     fc
       .record({ known: fc.subarray(op.bodyKeys ?? []), extra: fc.dictionary(hostileString, hostileValue, { maxKeys: 2 }) })
-      .chain(({ known, extra }) => fc.tuple(...known.map(() => hostileValue)).map((values) => JSON.stringify({ ...extra, ...Object.fromEntries(known.map((k, i) => [k, values[i]])) }))),
+      .chain(({ known, extra }) =>
+        fc.tuple(...known.map(() => hostileValue)).map((values) => JSON.stringify({ ...extra, ...Object.fromEntries(known.map((k, i) => [k, values[i]])) })),
+      ),
     hostileValue.map((v) => JSON.stringify(v) ?? 'null'),
     fc.integer({ min: 33, max: 6000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
     fc.integer({ min: 33, max: 3000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
@@ -69,7 +93,9 @@ type Request = { role: Role | 'anonymous'; params: unknown[]; omit: boolean[]; b
 function examplesOf(op: Operation, id: string): [Request][] {
   const plain = op.params.map((p) => (/id$/i.test(p.name) ? id : 'x'));
   const none = op.params.map(() => false);
-  const examples: [Request][] = op.params.map((_, i) => [{ role: 'admin', params: plain.map((v, j) => (i === j ? 'a\u0000b' : v)), omit: none, body: undefined, type: undefined }]);
+  const examples: [Request][] = op.params.map((_, i) => [
+    { role: 'admin', params: plain.map((v, j) => (i === j ? 'a\u0000b' : v)), omit: none, body: undefined, type: undefined },
+  ]);
   if (op.method !== 'GET') {
     const json = (body: string): [Request] => [{ role: 'admin', params: plain, omit: none, body, type: 'application/json' }];
     examples.push(json(JSON.stringify(Object.fromEntries((op.bodyKeys ?? []).map((k) => [k, 'a\u0000b'])))));
@@ -78,7 +104,15 @@ function examplesOf(op: Operation, id: string): [Request][] {
   return examples;
 }
 
-const contentType = fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined);
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  undefined,
+);
 
 describe('fuzzing every operation of the served OpenAPI document', () => {
   let ctx: TestContext;
@@ -94,11 +128,19 @@ describe('fuzzing every operation of the served OpenAPI document', () => {
     });
     app = createApp(ctx.deps);
     await seedUsers(ctx.deps.db, 20);
-    const input = campaignInputSchema.parse({ name: 'fuzzed', audience: { type: 'segment', filters: {} }, template: 'Hi', channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' } });
+    const input = campaignInputSchema.parse({
+      name: 'fuzzed',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hi',
+      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
+    });
     ids = [(await createCampaign(ctx.deps, input, 'fuzz', 'trace-fuzz')).id, randomUUID()];
     routes = routeTable(app);
 
-    const doc = (await (await app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, any> } };
+    const doc = (await (await app.request('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, any>>;
+      components?: { schemas?: Record<string, any> };
+    };
     const resolve = (schema: any): any => (schema?.$ref ? doc.components?.schemas?.[String(schema.$ref).split('/').pop()!] : schema);
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
@@ -109,7 +151,11 @@ describe('fuzzing every operation of the served OpenAPI document', () => {
         }),
     );
     // Every table of the test's schema in one round trip: what a refused request must not change.
-    const tables = (await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(ctx.deps.db)).rows.map((r) => r.t);
+    const tables = (
+      await sql<{
+        t: string;
+      }>`select table_name as t from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(ctx.deps.db)
+    ).rows.map((r) => r.t);
     const counting = sql.raw(`select ${tables.map((t) => `(select count(*) from "${t}")`).join(' + ')} as n`);
     countRows = async () => Number(((await counting.execute(ctx.deps.db)).rows[0] as { n: string }).n);
   });
@@ -128,8 +174,15 @@ describe('fuzzing every operation of the served OpenAPI document', () => {
       const request = fc.record({
         // Mostly admin, so most requests get past authorisation to the code behind it.
         role: fc.oneof({ arbitrary: fc.constant<Role | 'anonymous'>('admin'), weight: 3 }, fc.constantFrom<Role | 'anonymous'>(...ROLES, 'anonymous')),
-        params: fc.tuple(...op.params.map((p) => (p.in === 'path' && /id$/i.test(p.name) ? fc.oneof(fc.constantFrom(...ids), hostileString) : fc.oneof(hostileString, hostileNumber.map(String))))),
-        omit: fc.array(fc.integer({ min: 0, max: 3 }).map((n) => n === 0), { minLength: op.params.length, maxLength: op.params.length }),
+        params: fc.tuple(
+          ...op.params.map((p) =>
+            p.in === 'path' && /id$/i.test(p.name) ? fc.oneof(fc.constantFrom(...ids), hostileString) : fc.oneof(hostileString, hostileNumber.map(String)),
+          ),
+        ),
+        omit: fc.array(
+          fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+          { minLength: op.params.length, maxLength: op.params.length },
+        ),
         body: op.method === 'GET' ? fc.constant(undefined) : fc.option(bodyOf(op), { nil: undefined }),
         type: contentType,
       });
@@ -158,7 +211,14 @@ describe('fuzzing every operation of the served OpenAPI document', () => {
             if (route.roles.length) assert.ok(hasRole([role as Role], route.roles), `succeeded for a role lacking ${route.roles.join('|')}: ${shown}`);
           }
         }),
-        { examples: examplesOf(op, ids[0]!), seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true, interruptAfterTimeLimit: Math.max(1000, TIME_LIMIT_MS - (Date.now() - started)), markInterruptAsFailure: false },
+        {
+          examples: examplesOf(op, ids[0]!),
+          seed: SEED,
+          numRuns: RUNS_PER_OPERATION,
+          endOnFailure: true,
+          interruptAfterTimeLimit: Math.max(1000, TIME_LIMIT_MS - (Date.now() - started)),
+          markInterruptAsFailure: false,
+        },
       );
     }
     assert.ok(requests >= operations.length, `${requests} requests`);
