@@ -12,6 +12,7 @@ import { seedUsers } from '../support/seed-users.js';
 import { serveApp } from '../support/server.js';
 import { insertEvents, markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
+import { materialised } from '../support/materialised.js';
 
 const DAY = 86_400_000;
 
@@ -48,6 +49,7 @@ describe('the experiment page in headless Chromium', { skip: skipWithoutChromium
     assert.equal(experiment.status, 201, await experiment.clone().text());
     experimentId = ((await experiment.json()) as { id: string }).id;
     assert.equal(((await (await call('POST', `/api/v1/campaigns/${campaign.id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    await materialised(ctx.deps, campaign.id);
 
     // Some users were already active the week before: CUPED's pre-exposure covariate.
     const rng = mulberry32(42);
