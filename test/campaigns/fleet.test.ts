@@ -98,6 +98,8 @@ describe('fleet-wide limits across worker processes', () => {
     const keys = users.map((u) => downstream.seen.get(`${id}:${u}`) ?? 0);
     assert.ok(keys.every((n) => n >= 1), 'every recipient reached the downstream');
     const resent = keys.filter((n) => n > 1).length;
-    assert.ok(resent <= 8, `${resent} recipients were resent (at most the 8 in flight at the kill, with the same idempotency key)`);
+    // Resends are bounded by what the killed worker had sent but not yet recorded: its 8 requests in
+    // flight plus the answers waiting for the next result flush (resultFlushMs 20 ms at 5 ms latency: 8 x 4).
+    assert.ok(resent <= 8 + 32, `${resent} recipients were resent (at most the 8 in flight and 32 unflushed at the kill, with the same idempotency key)`);
   });
 });
