@@ -177,6 +177,12 @@ export const configSchema = z.strictObject({
         }),
       )
       .default([]),
+    delivery: section({
+      attempts: z.number().int().positive().default(8).describe('tries of one Telegram message before its job fails (network errors, 5xx, 429); the resend sweep takes it up later'),
+      backoffMs: z.number().int().positive().default(1000).describe('wait before the first retry; doubles each attempt up to backoffMaxMs'),
+      backoffMaxMs: z.number().int().positive().default(60_000).describe('longest wait between two attempts'),
+      resendEverySec: seconds.default(60).describe('how often messages still owed (failed jobs, lost jobs) are re-sent, once the Bot API answers'),
+    }),
   }),
 });
 
