@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, DeliveryStatus } from '../db/schema.js';
+import { deliverySummaryCounts } from './delivery-summary.js';
 import type { CampaignRow } from './store.js';
 import { type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
 import { getCampaign } from './store.js';
@@ -65,9 +66,10 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
 const NO_DELIVERIES: Record<DeliveryStatus, number> = { pending: 0, retry: 0, delivered: 0, dead: 0 };
 
 /**
- * The progress of many campaigns (a list page) in two queries whatever their
- * number: one count per campaign and status, and one count of each campaign's
- * deliveries inside its own rate window (windows differ: each joins as a row).
+ * The progress of many campaigns (a list page) in three queries whatever their
+ * number: their retention summaries, then for the campaigns with none one count
+ * per campaign and status, and one count of each campaign's deliveries inside its
+ * own rate window (windows differ: each joins as a row).
  */
 export async function campaignsProgress(
   db: Kysely<Database>,
@@ -75,15 +77,27 @@ export async function campaignsProgress(
   now: Date,
 ): Promise<Map<string, CampaignProgress>> {
   if (rows.length === 0) return new Map();
+  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
+  const summaries = await deliverySummaryCounts(
+    db,
+    rows.map((r) => r.id),
+  );
   const windows = rows.map((r) => ({ id: r.id, subject: rateSubject(r), window: rateWindow(rateSubject(r), now) }));
-  const timed = windows.filter((w) => w.window !== null);
+  const live = windows.filter((w) => !summaries.has(w.id));
+  const timed = live.filter((w) => w.window !== null);
   const [counts, recent] = await Promise.all([
-    db
-      .selectFrom('deliveries')
-      .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('campaign_id', 'in', rows.map((r) => r.id))
-      .groupBy(['campaign_id', 'status'])
-      .execute(),
+    live.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('deliveries')
+          .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+          .where(
+            'campaign_id',
+            'in',
+            live.map((w) => w.id),
+          )
+          .groupBy(['campaign_id', 'status'])
+          .execute(),
     timed.length === 0
       ? Promise.resolve([])
       : sql<{ campaign_id: string; n: number }>`
@@ -95,8 +109,13 @@ export async function campaignsProgress(
           .execute(db)
           .then((r) => r.rows),
   ]);
-  const byCampaign = new Map<string, Record<DeliveryStatus, number>>(rows.map((r) => [r.id, { ...NO_DELIVERIES }]));
+  const byCampaign = new Map<string, Record<DeliveryStatus, number>>(live.map((w) => [w.id, { ...NO_DELIVERIES }]));
   for (const c of counts) byCampaign.get(c.campaign_id)![c.status] = Number(c.n);
   const recentBy = new Map(recent.map((r) => [r.campaign_id, Number(r.n)]));
-  return new Map(windows.map((w) => [w.id, progressOf(w.subject, w.window, byCampaign.get(w.id)!, recentBy.get(w.id) ?? 0)]));
+  return new Map(
+    windows.map((w) => {
+      const summary = summaries.get(w.id);
+      return [w.id, summary ? progressOf(w.subject, w.window, summary.counts, w.window ? summary.recentDelivered : 0) : progressOf(w.subject, w.window, byCampaign.get(w.id)!, recentBy.get(w.id) ?? 0)];
+    }),
+  );
 }
