@@ -1,6 +1,7 @@
 import { opsControlQueue } from './ops-control.js';
 import { campaignsQueue } from './campaigns.js';
 import { deliveriesQueue } from './deliveries.js';
+import { deliveryRetentionQueue } from './delivery-retention.js';
 import { approvalExpiryQueue } from './approval-expiry.js';
 import { approvalsQueue } from './approvals.js';
 import { approvalWebhooksQueue } from './approval-webhooks.js';
@@ -21,6 +22,7 @@ export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = [
   telegramQueue,
   campaignsQueue,
   deliveriesQueue,
+  deliveryRetentionQueue,
   opsControlQueue,
   diagnosticsQueue,
   betaScreeningQueue,

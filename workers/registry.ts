@@ -1,6 +1,7 @@
 import { opsControlWorker } from './ops-control.js';
 import { campaignsWorker } from './campaigns.js';
 import { deliveriesWorker } from './deliveries.js';
+import { deliveryRetentionWorker } from './delivery-retention.js';
 import { approvalExpiryWorker } from './approval-expiry.js';
 import { approvalsWorker } from './approvals.js';
 import { approvalWebhooksWorker } from './approval-webhooks.js';
@@ -21,6 +22,7 @@ export const WORKER_DEFINITIONS: readonly WorkerDefinition[] = [
   telegramWorker,
   campaignsWorker,
   deliveriesWorker,
+  deliveryRetentionWorker,
   opsControlWorker,
   diagnosticsWorker,
   betaScreeningWorker,

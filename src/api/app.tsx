@@ -26,6 +26,7 @@ import { growthMetricsRoutes, growthPlanRoutes } from './routes/growth.js';
 import { healthRoutes } from './routes/health.js';
 import { hirefireRoutes } from './routes/hirefire.js';
 import { jobRoutes } from './routes/jobs.js';
+import { mountMcp } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { opsRoutes } from './routes/ops.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -71,6 +72,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.route('/', dashboardRoutes(deps, auth));
   // Public: an invitation link's signed token is its credential.
   app.route('/', betaInvitationRoutes(deps));
+
+  mountMcp(app, auth, deps.config.server.publicUrl);
 
   app.use('/metrics', authenticate(auth));
   app.route('/', metricsRoutes(deps));

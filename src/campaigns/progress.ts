@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CampaignRow } from './store.js';
 import { type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
-import { deliveryCounts, getCampaign } from './store.js';
+import { deliveredBetween, deliveryCounts, getCampaign } from './store.js';
+import { deliverySummary } from './delivery-summary.js';
 
 /** A campaign as the API shows it: never its signature secret. */
 export function campaignView(c: CampaignRow) {
@@ -44,18 +45,12 @@ export function rateSubject(c: Pick<CampaignRow, 'status' | 'launched_at' | 'upd
  */
 export async function campaignProgress(db: Kysely<Database>, campaignId: string, now: Date, row?: CampaignRow) {
   const campaign = row ?? (await getCampaign(db, campaignId));
-  const counts = await deliveryCounts(db, campaignId);
+  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
+  const summary = await deliverySummary(db, campaignId);
+  const counts = summary?.counts ?? (await deliveryCounts(db, campaignId));
   const subject = campaign ? rateSubject(campaign) : { status: 'draft', launchedAt: null, runningSince: null, finishedAt: null };
   const window = rateWindow(subject, now);
-  const recent = window
-    ? await db
-        .selectFrom('deliveries')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('campaign_id', '=', campaignId)
-        .where('delivered_at', '>=', window.from)
-        .where('delivered_at', '<=', window.to)
-        .executeTakeFirstOrThrow()
-    : { n: 0 };
+  const recent = !window ? 0 : summary ? summary.recentDelivered : await deliveredBetween(db, campaignId, window.from, window.to);
   const remaining = counts.pending + counts.retry;
   return {
     delivered: counts.delivered,
@@ -63,6 +58,6 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
     retrying: counts.retry,
     remaining,
     total: counts.pending + counts.retry + counts.delivered + counts.dead,
-    ...rateAndEta(subject, window, Number(recent.n), remaining),
+    ...rateAndEta(subject, window, recent, remaining),
   };
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CampaignStatus, Database } from '../db/schema.js';
+import { deliverySummary, summaryBuckets } from './delivery-summary.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,6 +51,18 @@ export async function deliveryCounts(db: Db, campaignId: string) {
   const counts = { pending: 0, retry: 0, delivered: 0, dead: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
+}
+
+/** Deliveries of a campaign delivered in [from, to] (the send rate's window). */
+export async function deliveredBetween(db: Db, campaignId: string, from: Date, to: Date): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('delivered_at', '>=', from)
+    .where('delivered_at', '<=', to)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Batches that still have deliveries to make. */
@@ -121,6 +134,8 @@ export async function writeResults(db: Db, results: readonly DeliveryResult[], m
  * nothing finished are absent.
  */
 export async function deliveryBuckets(db: Db, campaignId: string, range: { from: Date; to: Date; bucketMs: number }) {
+  const summary = await deliverySummary(db, campaignId);
+  if (summary) return summaryBuckets(summary, range);
   const at = sql`coalesce(delivered_at, updated_at)`;
   const rows = await sql<{ t: string; delivered: number; dead: number; p95: number | null }>`
     select (floor(extract(epoch from ${at}) * 1000 / ${range.bucketMs}) * ${range.bucketMs})::bigint as t,
@@ -146,6 +161,8 @@ export async function campaignNames(db: Db, ids: readonly string[]): Promise<Map
  * the first and last finished. For the trace view; delivery jobs record no runs.
  */
 export async function batchSummaries(db: Db, campaignId: string, limit = 200) {
+  const summary = await deliverySummary(db, campaignId);
+  if (summary) return summary.batches.slice(0, limit);
   const rows = await db
     .selectFrom('deliveries')
     .select((eb) => [

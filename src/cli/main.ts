@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ErrorBody } from '../api/errors.js';
 import { ApiClient, CliError } from './client.js';
 import { commands } from './commands.js';
+import { serveMcpStdio } from '../mcp/stdio.js';
 import type { ProgressStream } from './progress.js';
 
 export function usage(): string {
@@ -9,6 +10,7 @@ export function usage(): string {
   return `usage: flywheel <command> [options]
 
 ${lines.join('\n')}
+  ${'mcp'.padEnd(58)} serve the approval tools to an AI agent over MCP (stdio)
 
 options: --json        machine-readable JSON on stdout (every command)
          --url URL     the service (FLYWHEEL_URL, default http://localhost:3000)
@@ -49,6 +51,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
     throw new CliError(`${(error as Error).message}\n${usage()}`, 2);
   }
   const { values, positionals } = parsed;
+  const baseUrl = values.url ?? env.FLYWHEEL_URL ?? 'http://localhost:3000';
+  const token = values.token ?? env.FLYWHEEL_TOKEN ?? env.FLYWHEEL_ADMIN_TOKEN;
+  if (positionals[0] === 'mcp' && !values.help) {
+    if (!token) throw new CliError('set FLYWHEEL_TOKEN (or pass --token) to an agent token', 2);
+    // stdout is the MCP channel from here on: nothing else may be printed to it.
+    await serveMcpStdio(baseUrl, token);
+    return 0;
+  }
   const key = positionals.slice(0, 2).join(' ');
   const command = commands[key] ?? commands[positionals[0] ?? ''];
   if (values.help || !command) {
@@ -56,9 +66,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
     io.out(usage());
     return values.help ? 0 : 2;
   }
-  const token = values.token ?? env.FLYWHEEL_TOKEN ?? env.FLYWHEEL_ADMIN_TOKEN;
   if (!token) throw new CliError('set FLYWHEEL_TOKEN (or pass --token) to an API token', 2);
-  const client = new ApiClient(values.url ?? env.FLYWHEEL_URL ?? 'http://localhost:3000', token);
+  const client = new ApiClient(baseUrl, token);
   const args = positionals.slice(commands[key] ? 2 : 1);
   const result = await command.run({ client, args, options: values, now: new Date(), json: values.json, progress: io.progress });
   io.out(values.json ? JSON.stringify(result.json, null, 2) : result.text);

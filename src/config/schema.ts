@@ -109,6 +109,13 @@ export const configSchema = z.strictObject({
     sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
     materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
     resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
+    retention: section({
+      enabled: z.boolean().default(true).describe('false: delivery rows are kept for ever'),
+      keepDays: z.number().min(0).default(30).describe("a finished campaign's delivery rows are kept this long (and until its experiments' attribution windows close), then summarised and removed"),
+      everySec: seconds.default(3600).describe('interval between retention runs, seconds'),
+      chunk: z.number().int().min(100).max(100_000).default(5000).describe('delivery rows removed in one statement'),
+      maxChunksPerRun: z.number().int().min(1).default(200).describe('chunks one run removes at most; the next run goes on'),
+    }),
   }),
   growth: section({
     enabled: z.boolean().default(true).describe('false: the Growth analysis is not scheduled'),
@@ -177,6 +184,12 @@ export const configSchema = z.strictObject({
         }),
       )
       .default([]),
+    delivery: section({
+      attempts: z.number().int().positive().default(8).describe('tries of one Telegram message before its job fails (network errors, 5xx, 429); the resend sweep takes it up later'),
+      backoffMs: z.number().int().positive().default(1000).describe('wait before the first retry; doubles each attempt up to backoffMaxMs'),
+      backoffMaxMs: z.number().int().positive().default(60_000).describe('longest wait between two attempts'),
+      resendEverySec: seconds.default(60).describe('how often messages still owed (failed jobs, lost jobs) are re-sent, once the Bot API answers'),
+    }),
   }),
 });
 

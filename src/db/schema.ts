@@ -167,6 +167,25 @@ export interface DeliveriesTable {
   delivered_at: Timestamp | null;
 }
 
+/** A finished campaign's deliveries, summarised before its rows were removed (migration 0015). */
+export interface DeliverySummariesTable {
+  campaign_id: string;
+  pending: number;
+  retry: number;
+  delivered: number;
+  dead: number;
+  /** Delivered in the campaign's final rate window (see rateWindow). */
+  recent_delivered: number;
+  /** Chart buckets by bucket size in ms (parsed by src/campaigns/delivery-summary.ts). */
+  buckets: Json;
+  batches: Json;
+  /** Per-arm totals by experiment id. */
+  arms: Json;
+  summarised_at: Timestamp;
+  rows_removed: ColumnType<string, number | undefined, number>;
+  rows_removed_at: Timestamp | null;
+}
+
 export interface EventsTable {
   id: string;
   tenant_id: string;
@@ -310,6 +329,7 @@ export interface Database {
   users: UsersTable;
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
+  delivery_summaries: DeliverySummariesTable;
   events: EventsTable;
   beta_screenings: BetaScreeningsTable;
   beta_candidates: BetaCandidatesTable;

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { deliverySummary } from '../campaigns/delivery-summary.js';
 import type { Database, ExperimentArmRow } from '../db/schema.js';
 import type { Allocation } from './assignment.js';
 import type { PreExposure } from './metric-lifts.js';
@@ -164,7 +165,10 @@ export interface ArmTotalsRow {
  * users over [delivered_at − window, delivered_at): activity the arm cannot
  * have caused, which CUPED uses to take out between-user noise.
  */
-export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'campaign_id' | 'goal_event' | 'revenue_event' | 'revenue_property' | 'attribution_window_sec'>, now: Date): Promise<ArmTotalsRow[]> {
+export async function armTotals(db: Db, experiment: Pick<ExperimentRow, 'id' | 'campaign_id' | 'goal_event' | 'revenue_event' | 'revenue_property' | 'attribution_window_sec'>, now: Date): Promise<ArmTotalsRow[]> {
+  // Retention summarises a campaign only once every attribution window has closed, so these totals no longer change.
+  const summarised = (await deliverySummary(db, experiment.campaign_id))?.arms[experiment.id];
+  if (summarised) return summarised;
   const { goal_event: goal, revenue_event: revenueEvent, revenue_property: prop, attribution_window_sec: windowSec } = experiment;
   const result = await sql<{ arm: string; assigned: number; finished: number; exposures: number; conversions: number; revenue_sum: number; revenue_sum_sq: number; reward_cost: number; pre_conversions: number; pre_both: number; pre_revenue_sum: number; pre_revenue_sum_sq: number; pre_revenue_products: number }>`
     select d.arm,

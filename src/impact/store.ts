@@ -23,7 +23,13 @@ export async function finishedCampaigns(db: Kysely<Database>, from: Date, to: Da
       'c.channel',
       'c.launched_at',
       'c.finished_at',
-      eb.selectFrom('deliveries').select(eb.fn.countAll<number>().as('n')).whereRef('deliveries.campaign_id', '=', 'c.id').where('deliveries.status', '=', 'delivered').as('delivered'),
+      // A summarised campaign's rows may be gone (delivery retention): its summary holds the count.
+      eb.fn
+        .coalesce(
+          eb.selectFrom('delivery_summaries as s').select('s.delivered').whereRef('s.campaign_id', '=', 'c.id'),
+          eb.selectFrom('deliveries').select(eb.fn.countAll<number>().as('n')).whereRef('deliveries.campaign_id', '=', 'c.id').where('deliveries.status', '=', 'delivered'),
+        )
+        .as('delivered'),
     ])
     .where('c.finished_at', '>=', from)
     .where('c.finished_at', '<', to)

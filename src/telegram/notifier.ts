@@ -1,10 +1,12 @@
-import { GrammyError, type Api, InlineKeyboard } from 'grammy';
+import { type Api, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
 import { approvalDetail } from '../approvals/read.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { callbackSecret } from './api.js';
 import { encodeCallback } from './callback-data.js';
 import { closedText, requestText, voidedText } from './messages.js';
+import { isPermanent } from './retry.js';
 import { closeMessage, openMessages, saveMessage, sentChats } from './store.js';
 
 function keyboard(deps: Deps, requestId: string) {
@@ -25,12 +27,22 @@ export async function sendRequestMessages(deps: Deps, api: Api, requestId: strin
   const chats = purpose === 'escalation' ? deps.config.telegram.escalationChats : deps.config.telegram.approverChats;
   const already = await sentChats(deps.db, requestId, purpose);
   let sent = 0;
+  const refused: { chatId: number; error: string }[] = [];
   for (const chatId of chats) {
     if (already.has(chatId)) continue;
-    const message =
-      purpose === 'voided'
-        ? await api.sendMessage(chatId, voidedText(detail))
-        : await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
+    let message: Message.TextMessage;
+    try {
+      message =
+        purpose === 'voided'
+          ? await api.sendMessage(chatId, voidedText(detail))
+          : await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
+    } catch (error) {
+      // A chat that refuses (bot blocked, chat not found) would refuse a retry too: the other chats still get theirs.
+      // Anything else (network, 5xx) is thrown for the job to retry; the chats already sent are not sent again.
+      if (!isPermanent(error)) throw error;
+      refused.push({ chatId, error: error.description });
+      continue;
+    }
     await saveMessage(deps.db, { requestId, chatId, messageId: message.message_id, purpose });
     sent++;
   }
@@ -41,10 +53,10 @@ export async function sendRequestMessages(deps: Deps, api: Api, requestId: strin
     action: purpose === 'request' ? 'telegram.notified' : purpose === 'escalation' ? 'telegram.escalated' : 'telegram.voided_notified',
     subjectType: 'approval',
     subjectId: requestId,
-    data: { chats: chats.length, sent },
+    data: refused.length > 0 ? { chats: chats.length, sent, refused } : { chats: chats.length, sent },
     at: deps.clock.now(),
   });
-  return { sent };
+  return refused.length > 0 ? { sent, refused } : { sent };
 }
 
 /** Edits every open message of a decided or expired request to its outcome and removes the buttons. */
@@ -56,8 +68,9 @@ export async function closeRequestMessages(deps: Deps, api: Api, requestId: stri
     try {
       await api.editMessageText(Number(m.chat_id), Number(m.message_id), closedText(detail), { reply_markup: { inline_keyboard: [] } });
     } catch (error) {
-      // Already showing this text (an earlier attempt got through): nothing left to do.
-      if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+      // Already showing this text (an earlier attempt got through), or past editing for good (deleted, bot
+      // blocked): nothing left to do. A network error or 5xx is thrown for the job to retry.
+      if (!isPermanent(error)) throw error;
     }
     await closeMessage(deps.db, requestId, Number(m.chat_id), Number(m.message_id), deps.clock.now());
     closed++;

@@ -14,8 +14,8 @@ const ORIGIN = 'http://localhost';
 
 /** A concrete URL for a route: ids are fresh UUIDs (nothing found), other params a word. */
 const urlOf = (route: RouteEntry) => `${ORIGIN}${route.path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => (/id$/i.test(name) ? randomUUID() : 'matrix'))}`;
-/** Dashboard pages carry the CSRF token in the form; the API in a header. */
-const isPage = (route: RouteEntry) => !route.path.startsWith('/api/') && !route.path.startsWith('/admin/');
+/** Dashboard pages carry the CSRF token in the form; the API (and MCP) in a header. */
+const isPage = (route: RouteEntry) => !['/api/', '/admin/', '/mcp'].some((prefix) => route.path.startsWith(prefix));
 
 /**
  * POSTs that only compute a preview from the form (nothing written): a cross-origin

@@ -5,6 +5,8 @@ export interface RecordedCall {
   token: string;
   params: Record<string, any>;
   at: number;
+  /** The HTTP status answered, or `dropped` (connection closed with no answer). */
+  answered?: number | 'dropped';
 }
 
 /**
@@ -17,14 +19,16 @@ export class FakeTelegram {
   private server: Server | undefined;
   private nextMessageId = 100;
   private failures: { status: number; retryAfter?: number; method?: string }[] = [];
+  private outages: { fail: number | 'dropped'; match: (c: RecordedCall) => boolean }[] = [];
   private updates: Record<string, unknown>[] = [];
   private waiters: (() => void)[] = [];
   apiRoot = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req).then(({ status, body }) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+    this.server = createServer((req, res) => void this.handle(req).then((answer) => {
+      if (answer === 'dropped') return void req.socket.destroy();
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
     }));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
@@ -39,6 +43,18 @@ export class FakeTelegram {
   /** The next matching calls answer with this error instead. */
   failNext(count: number, status: number, options: { retryAfter?: number; method?: string } = {}) {
     for (let i = 0; i < count; i++) this.failures.push({ status, ...options });
+  }
+
+  /**
+   * Until the returned function is called, every matching call fails: with this HTTP status, or
+   * `dropped`, a network error (the connection closes with no answer).
+   */
+  failWhile(fail: number | 'dropped', match: (c: RecordedCall) => boolean = () => true): () => void {
+    const outage = { fail, match };
+    this.outages.push(outage);
+    return () => {
+      this.outages = this.outages.filter((o) => o !== outage);
+    };
   }
 
   queueUpdate(update: Record<string, unknown>) {
@@ -66,7 +82,7 @@ export class FakeTelegram {
     }
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown } | 'dropped'> {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     if (!match) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     const [, token = '', method = ''] = match;
@@ -76,15 +92,24 @@ export class FakeTelegram {
       req.on('end', () => resolve(data));
     });
     const params = raw ? (JSON.parse(raw) as Record<string, any>) : {};
-    this.calls.push({ method, token, params, at: Date.now() });
+    const call: RecordedCall = { method, token, params, at: Date.now() };
+    this.calls.push(call);
     for (const wake of this.waiters.splice(0)) wake();
+    const outage = this.outages.find((o) => o.match(call));
+    if (outage) {
+      call.answered = outage.fail;
+      if (outage.fail === 'dropped') return 'dropped';
+      return { status: outage.fail, body: { ok: false, error_code: outage.fail, description: 'Bad Gateway' } };
+    }
     const failure = this.failures.findIndex((f) => !f.method || f.method === method);
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
       const body: Record<string, unknown> = { ok: false, error_code: f!.status, description: f!.status === 429 ? 'Too Many Requests' : 'Internal Server Error' };
       if (f!.retryAfter !== undefined) body.parameters = { retry_after: f!.retryAfter };
+      call.answered = f!.status;
       return { status: f!.status, body };
     }
+    call.answered = 200;
     return { status: 200, body: { ok: true, result: this.result(method, params) } };
   }
 
