@@ -10,6 +10,7 @@ import * as m0010 from './0010_sessions.js';
 import * as m0012 from './0012_experiment_hash.js';
 import * as m0011 from './0011_external_approvals.js';
 import * as m0011b from './0011b_audit_subject.js';
+import * as m0014 from './0014_dashboard_indexes.js';
 import * as m0015 from './0015_delivery_summaries.js';
 import * as m0016 from './0016_delivery_runtime.js';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0010_sessions': m0010,
   '0011_external_approvals': m0011,
   '0011b_audit_subject': m0011b,
+  '0014_dashboard_indexes': m0014,
   '0016_delivery_runtime': m0016,
   '0015_delivery_summaries': m0015,
 };

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { type Kysely, sql } from 'kysely';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import { deliverySummaryCounts } from './delivery-summary.js';
 import type { CampaignRow } from './store.js';
 import { type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
-import { deliveredBetween, deliveryCounts, getCampaign } from './store.js';
-import { deliverySummary } from './delivery-summary.js';
+import { getCampaign } from './store.js';
 
 /** A campaign as the API shows it: never its signature secret. */
 export function campaignView(c: CampaignRow) {
@@ -39,18 +39,9 @@ export function rateSubject(c: Pick<CampaignRow, 'status' | 'launched_at' | 'upd
   return { status: c.status, launchedAt: date(c.launched_at), runningSince: c.status === 'running' ? date(c.updated_at) : null, finishedAt: date(c.finished_at) };
 }
 
-/**
- * Delivered / failed / remaining, the send rate over the time actually elapsed
- * in the last minute (see rateWindow) and the ETA at that rate.
- */
-export async function campaignProgress(db: Kysely<Database>, campaignId: string, now: Date, row?: CampaignRow) {
-  const campaign = row ?? (await getCampaign(db, campaignId));
-  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
-  const summary = await deliverySummary(db, campaignId);
-  const counts = summary?.counts ?? (await deliveryCounts(db, campaignId));
-  const subject = campaign ? rateSubject(campaign) : { status: 'draft', launchedAt: null, runningSince: null, finishedAt: null };
-  const window = rateWindow(subject, now);
-  const recent = !window ? 0 : summary ? summary.recentDelivered : await deliveredBetween(db, campaignId, window.from, window.to);
+export type CampaignProgress = ReturnType<typeof progressOf>;
+
+function progressOf(subject: RateSubject, window: { from: Date; to: Date } | null, counts: Record<DeliveryStatus, number>, recent: number) {
   const remaining = counts.pending + counts.retry;
   return {
     delivered: counts.delivered,
@@ -60,4 +51,71 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
     total: counts.pending + counts.retry + counts.delivered + counts.dead,
     ...rateAndEta(subject, window, recent, remaining),
   };
+}
+
+/**
+ * Delivered / failed / remaining, the send rate over the time actually elapsed
+ * in the last minute (see rateWindow) and the ETA at that rate.
+ */
+export async function campaignProgress(db: Kysely<Database>, campaignId: string, now: Date, row?: CampaignRow): Promise<CampaignProgress> {
+  const campaign = row ?? (await getCampaign(db, campaignId));
+  if (!campaign) return progressOf({ status: 'draft', launchedAt: null, runningSince: null, finishedAt: null }, null, { ...NO_DELIVERIES }, 0);
+  return (await campaignsProgress(db, [campaign], now)).get(campaign.id)!;
+}
+
+const NO_DELIVERIES: Record<DeliveryStatus, number> = { pending: 0, retry: 0, delivered: 0, dead: 0 };
+
+/**
+ * The progress of many campaigns (a list page) in three queries whatever their
+ * number: their retention summaries, then for the campaigns with none one count
+ * per campaign and status, and one count of each campaign's deliveries inside its
+ * own rate window (windows differ: each joins as a row).
+ */
+export async function campaignsProgress(
+  db: Kysely<Database>,
+  rows: readonly Pick<CampaignRow, 'id' | 'status' | 'launched_at' | 'updated_at' | 'finished_at'>[],
+  now: Date,
+): Promise<Map<string, CampaignProgress>> {
+  if (rows.length === 0) return new Map();
+  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
+  const summaries = await deliverySummaryCounts(
+    db,
+    rows.map((r) => r.id),
+  );
+  const windows = rows.map((r) => ({ id: r.id, subject: rateSubject(r), window: rateWindow(rateSubject(r), now) }));
+  const live = windows.filter((w) => !summaries.has(w.id));
+  const timed = live.filter((w) => w.window !== null);
+  const [counts, recent] = await Promise.all([
+    live.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('deliveries')
+          .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+          .where(
+            'campaign_id',
+            'in',
+            live.map((w) => w.id),
+          )
+          .groupBy(['campaign_id', 'status'])
+          .execute(),
+    timed.length === 0
+      ? Promise.resolve([])
+      : sql<{ campaign_id: string; n: number }>`
+          select d.campaign_id, count(*)::int as n
+          from deliveries d
+          join (values ${sql.join(timed.map((w) => sql`(${w.id}::uuid, ${w.window!.from}::timestamptz, ${w.window!.to}::timestamptz)`))}) as w(id, from_at, to_at)
+            on d.campaign_id = w.id and d.delivered_at >= w.from_at and d.delivered_at <= w.to_at
+          group by d.campaign_id`
+          .execute(db)
+          .then((r) => r.rows),
+  ]);
+  const byCampaign = new Map<string, Record<DeliveryStatus, number>>(live.map((w) => [w.id, { ...NO_DELIVERIES }]));
+  for (const c of counts) byCampaign.get(c.campaign_id)![c.status] = Number(c.n);
+  const recentBy = new Map(recent.map((r) => [r.campaign_id, Number(r.n)]));
+  return new Map(
+    windows.map((w) => {
+      const summary = summaries.get(w.id);
+      return [w.id, summary ? progressOf(w.subject, w.window, summary.counts, w.window ? summary.recentDelivered : 0) : progressOf(w.subject, w.window, byCampaign.get(w.id)!, recentBy.get(w.id) ?? 0)];
+    }),
+  );
 }

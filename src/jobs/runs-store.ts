@@ -50,15 +50,23 @@ export async function listJobRuns(db: Kysely<Database>, queue: string) {
   return db.selectFrom('job_runs').selectAll().where('queue', '=', queue).orderBy('id').execute();
 }
 
-/** The newest run of each queue. */
-export async function latestRuns(db: Kysely<Database>) {
-  return db
-    .selectFrom('job_runs')
-    .distinctOn('queue')
-    .select(['queue', 'status', 'started_at', 'finished_at', 'error', 'trace_id'])
-    .orderBy('queue')
-    .orderBy('id', 'desc')
-    .execute();
+/**
+ * The newest run of each of these queues: one index probe each (job_runs_queue_id),
+ * where `distinct on (queue)` sorted the whole table, which grows by a row per tick.
+ */
+export async function latestRuns(db: Kysely<Database>, queues: readonly string[]) {
+  const rows = await Promise.all(
+    queues.map((queue) =>
+      db
+        .selectFrom('job_runs')
+        .select(['queue', 'status', 'started_at', 'finished_at', 'error', 'trace_id'])
+        .where('queue', '=', queue)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ),
+  );
+  return rows.filter((r) => r !== undefined);
 }
 
 /** Every run of every job that carried this trace id, in start order. */

@@ -36,10 +36,11 @@ export async function readiness(deps: Deps) {
 export async function systemStatus(deps: Deps) {
   const now = deps.clock.now();
   const { redis, postgres } = await readiness(deps);
-  const runs = postgres.ok ? await latestRuns(deps.db) : [];
+  const runs = postgres.ok ? await latestRuns(deps.db, Object.values(COMPONENT_QUEUE)) : [];
   const queues: Record<string, Record<string, number>> = {};
   if (redis.ok) {
-    for (const queue of deps.queues.all()) queues[queue.name] = await queue.getJobCounts();
+    const counts = await Promise.all(deps.queues.all().map(async (queue) => [queue.name, await queue.getJobCounts()] as const));
+    for (const [name, c] of counts) queues[name] = c;
   }
   const components = Object.fromEntries(
     COMPONENTS.map((name) => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
 import { manualClock } from '../../src/clock.js';
+import { campaignProgress, campaignsProgress } from '../../src/campaigns/progress.js';
 import { rateAndEta, rateWindow, type RateSubject } from '../../src/campaigns/rate-eta.js';
+import { getCampaign } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -67,14 +69,14 @@ describe('GET /api/v1/campaigns/:id progress uses the elapsed time', () => {
   });
   after(() => ctx.cleanup());
 
-  it('reports 14/s and 176 s for a campaign 34 s old that sent 476 of 2,940', async () => {
+  /** A running campaign launched at `launchedSec` that delivered `delivered` of its 2,940 recipients, evenly until `untilSec`. */
+  async function seedCampaign(id: string, launchedSec: number, delivered: number, untilSec: number) {
     const db = ctx.deps.db;
-    const id = '00000000-0000-4000-8000-000000000034';
     await db
       .insertInto('campaigns')
       .values({
         id,
-        name: 'Rate check',
+        name: `Rate check ${id.slice(-4)}`,
         status: 'running',
         audience: JSON.stringify({ type: 'segment', filters: {} }),
         template: 'Hi',
@@ -85,12 +87,13 @@ describe('GET /api/v1/campaigns/:id progress uses the elapsed time', () => {
         audience_size: 2940,
         trace_id: 'trace-rate',
         created_by: 'test',
-        created_at: at(-10),
-        updated_at: at(0),
-        launched_at: at(0),
+        created_at: at(launchedSec - 10),
+        updated_at: at(launchedSec),
+        launched_at: at(launchedSec),
       })
       .execute();
     const users = await db.selectFrom('users').select('id').orderBy('id').execute();
+    const spanMs = (untilSec - launchedSec) * 1000;
     await db
       .insertInto('deliveries')
       .values(
@@ -98,14 +101,19 @@ describe('GET /api/v1/campaigns/:id progress uses the elapsed time', () => {
           campaign_id: id,
           user_id: u.id,
           batch_no: Math.floor(i / 100),
-          status: i < 476 ? ('delivered' as const) : ('pending' as const),
+          status: i < delivered ? ('delivered' as const) : ('pending' as const),
           variables: '{}',
           reward: JSON.stringify({ mechanism: 'none', amount: 0 }),
-          updated_at: at(0),
-          delivered_at: i < 476 ? new Date(at(0).getTime() + (i / 476) * 34_000) : null,
+          updated_at: at(launchedSec),
+          delivered_at: i < delivered ? new Date(at(launchedSec).getTime() + (i / delivered) * spanMs) : null,
         })),
       )
       .execute();
+  }
+
+  it('reports 14/s and 176 s for a campaign 34 s old that sent 476 of 2,940', async () => {
+    const id = '00000000-0000-4000-8000-000000000034';
+    await seedCampaign(id, 0, 476, 34);
     clock.set(at(34));
     const res = await createApp(ctx.deps).request(`/api/v1/campaigns/${id}`, { headers: bearer(TOKENS.viewer) });
     assert.equal(res.status, 200);
@@ -113,5 +121,19 @@ describe('GET /api/v1/campaigns/:id progress uses the elapsed time', () => {
     assert.equal(body.progress.remaining, 2464);
     assert.equal(body.progress.ratePerSec, 14);
     assert.equal(body.progress.etaSec, 176);
+  });
+
+  it('gives a list of campaigns, each over its own window, the same progress as one at a time', async () => {
+    // Launched 10 min earlier at 2/s: its last minute holds 120 deliveries; the 34 s one must not borrow them.
+    const older = '00000000-0000-4000-8000-000000000600';
+    await seedCampaign(older, -566, 1200, 34);
+    clock.set(at(34));
+    const rows = await Promise.all(['00000000-0000-4000-8000-000000000034', older].map(async (id) => (await getCampaign(ctx.deps.db, id))!));
+    const listed = await campaignsProgress(ctx.deps.db, rows, at(34));
+    assert.equal(listed.get(rows[0]!.id)?.ratePerSec, 14);
+    assert.equal(listed.get(older)?.ratePerSec, 2);
+    assert.equal(listed.get(older)?.remaining, 2940 - 1200);
+    assert.equal(listed.get(older)?.etaSec, 870);
+    for (const row of rows) assert.deepEqual(listed.get(row.id), await campaignProgress(ctx.deps.db, row.id, at(34)));
   });
 });

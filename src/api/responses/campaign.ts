@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MECHANISMS } from '../../campaigns/input.js';
-import type { campaignProgress, campaignView } from '../../campaigns/progress.js';
+import type { CampaignProgress, campaignView } from '../../campaigns/progress.js';
 import type { LiveLimits } from '../../campaign-runtime/fleet-limiter.js';
 import { ApprovalSchema } from './approval.js';
 
@@ -91,5 +91,5 @@ export const CampaignActionOutcomeSchema = z
   .openapi('CampaignActionOutcome');
 
 // Drift between the views and their documented shape fails the typecheck.
-type View = ReturnType<typeof campaignView> & { progress?: Awaited<ReturnType<typeof campaignProgress>>; limits?: LiveLimits };
+type View = ReturnType<typeof campaignView> & { progress?: CampaignProgress; limits?: LiveLimits };
 ({}) as View satisfies z.input<typeof CampaignSchema>;
