@@ -7,7 +7,16 @@ const AT = '2026-03-02T12:00:00.000Z';
 const before = (sec: number) => new Date(Date.parse(AT) - sec * 1000).toISOString();
 
 function page(capacity: NonNullable<OpsMetrics['current']>['capacity']): string {
-  const current = { id: '1', at: AT, queues: {}, redisRttMs: 1, postgresRttMs: 1, eventLoopLagMs: { p50: 1, p99: 2, max: 3 }, campaigns: {}, capacity } as unknown as NonNullable<OpsMetrics['current']>;
+  const current = {
+    id: '1',
+    at: AT,
+    queues: {},
+    redisRttMs: 1,
+    postgresRttMs: 1,
+    eventLoopLagMs: { p50: 1, p99: 2, max: 3 },
+    campaigns: {},
+    capacity,
+  } as unknown as NonNullable<OpsMetrics['current']>;
   const metrics: OpsMetrics = { current, history: [], recommendations: { scaling: null, campaigns: [], launch: [] } };
   return String(<OpsLive metrics={metrics} scalingEvents={[]} pauseEvents={[]} scaling={{} as never} controlReasons={{}} />);
 }
