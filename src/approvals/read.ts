@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
-import { renderPayload } from './render-payload.js';
+import { approvalCard, cardText } from './card.js';
 import { webhooksOf } from './webhooks.js';
 import { decisionsOf, decisionsOfMany, getRequest, listRequests, type RequestFilter } from './store.js';
 import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view.js';
@@ -10,7 +10,8 @@ export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDe
   if (!row) throw new ApprovalNotFoundError(id);
   const audit = await deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).orderBy('seq').execute();
   const history = audit.map((a) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
-  return toDetail(row, await decisionsOf(deps.db, id), renderPayload(row.payload), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history });
+  const card = approvalCard({ kind: row.kind, source: row.source, summary: row.summary, payload: row.payload }, deps.clock.now());
+  return toDetail(row, await decisionsOf(deps.db, id), cardText(card), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history, card });
 }
 
 export async function approvalList(deps: Deps, filter: RequestFilter): Promise<{ items: ApprovalView[]; hasMore: boolean }> {

@@ -1,3 +1,7 @@
+import { formatNumber, roundForPeople } from './people-format.js';
+
+export { formatNumber };
+
 /** How one field is shown: its label and a unit after the value. */
 export interface FieldFormat {
   /** @defaultValue the key in words (`audienceSize` → `Audience size`) */
@@ -52,15 +56,6 @@ export function humanizeKey(key: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Thousands separators on the integer part, fraction as is: 12000.5 → `12,000.5`. */
-export function formatNumber(value: number): string {
-  const text = String(value);
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return text;
-  const [whole = '', fraction] = text.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 const cut = (text: string, max: number) => (text.length <= max ? text : max <= 0 ? '' : `${text.slice(0, max - 1)}…`);
@@ -74,9 +69,10 @@ function formatScalar(value: unknown, format: FieldFormat, ctx: Ctx): string {
   if (value === null || value === undefined) return 'none';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') {
+    // Rounded for people: a 15-digit float helps nobody decide; the raw payload keeps the exact value.
     const unit = format.unit;
-    if (!unit) return formatNumber(value);
-    return unit.startsWith('%') ? `${formatNumber(value)}${unit}` : `${formatNumber(value)} ${unit}`;
+    if (!unit) return roundForPeople(value);
+    return unit.startsWith('%') ? `${roundForPeople(value)}${unit}` : `${roundForPeople(value)} ${unit}`;
   }
   if (typeof value === 'string') return cut(value.replace(/\s+/g, ' ').trim(), ctx.options.maxStringLength);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'invalid date' : value.toISOString();

@@ -1,4 +1,5 @@
 import type { Priority } from '../vocabulary/priorities.js';
+import type { ApprovalCard } from './card.js';
 import type { decisionsOf, RequestRow } from './store.js';
 import { requiresDualChannel } from './timeouts.js';
 
@@ -35,7 +36,10 @@ export interface ApprovalView {
 export interface ApprovalDetail extends ApprovalView {
   payload: Record<string, unknown>;
   payloadHash: string;
+  /** The card as plain text (what Telegram and the CLI show). */
   payloadText: string;
+  /** What an approver reads, per kind: facts rounded for people, a message preview, an external request's Markdown. */
+  card: ApprovalCard;
   decisions: { channel: string; actor: string; decision: string; reason: string; payloadHash: string; at: string }[];
   callbackUrl: string | null;
   /** The token id that filed an external request (it alone of agents may read it). */
@@ -87,7 +91,7 @@ export function toDetail(
   decisions: readonly Decision[],
   payloadText: string,
   dualChannelMinPriority: Priority = 'high',
-  extra: Pick<ApprovalDetail, 'webhooks' | 'history'> = { webhooks: [], history: [] },
+  extra: Pick<ApprovalDetail, 'webhooks' | 'history' | 'card'> = { webhooks: [], history: [], card: { facts: [], preview: null, markdown: null } },
 ): ApprovalDetail {
   return {
     ...toView(row, decisions, dualChannelMinPriority),

@@ -25,6 +25,8 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
     audienceSize,
     budget: perRecipient * audienceSize,
     reward: c.reward,
+    // Shown to approvers as a preview; the content hash binds it as well.
+    template: c.template,
     ...(experiment && arms ? { experiment: { key: experiment.key, arms } } : {}),
     contentHash: payloadHash({ template: c.template, audience: c.audience, channel: c.channel, startAt: c.start_at ? new Date(c.start_at).toISOString() : null }),
   };

@@ -4,6 +4,8 @@ import type { ApprovalDetail } from '../approvals/view.js';
 export function requestText(a: ApprovalDetail, escalation = false): string {
   return [
     `${escalation ? '⏰ ESCALATED: still pending' : '🔔 Approval needed'} [${a.priority.toUpperCase()}] ${a.kind}`,
+    // An outside system's title, then its Markdown summary as written (plain text: no parse mode to break).
+    ...(a.title ? [a.title] : []),
     a.summary,
     '',
     a.payloadText,

@@ -1,4 +1,5 @@
 import type { ApprovalDetail } from '../approvals/view.js';
+import { ApprovalCardView, CARD_STYLE } from './approval-card.js';
 import { ApprovalsFrame, Badge, Channels } from './approval-parts.js';
 import { timeLeft, traceHref, when } from './format.js';
 
@@ -37,13 +38,14 @@ export function DetailPage(props: DetailProps) {
   const a = props.request;
   const pending = a.status === 'pending';
   return (
-    <ApprovalsFrame title={a.summary} user={props.user}>
+    <ApprovalsFrame title={a.title ?? a.summary} user={props.user}>
+      <style>{CARD_STYLE}</style>
       {props.flash ? (
         <p class={props.flash.ok ? 'flash' : 'flash warn'} role="status">
           {props.flash.text}
         </p>
       ) : null}
-      <h1>{a.summary}</h1>
+      <h1>{a.title ?? a.summary}</h1>
       <div class="card">
         <dl class="facts">
           <dt>Status</dt>
@@ -113,13 +115,8 @@ export function DetailPage(props: DetailProps) {
         <p class="muted">The policy asks for approval of every {a.kind}.</p>
       )}
 
-      <h2>Payload</h2>
-      <div class="card">
-        <pre class="payload">{a.payloadText}</pre>
-        <p class="muted">
-          Payload hash <code>{a.payloadHash}</code>
-        </p>
-      </div>
+      <h2>What is asked</h2>
+      <ApprovalCardView request={a} />
 
       <h2>Decisions</h2>
       {a.decisions.length ? (

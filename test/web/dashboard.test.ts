@@ -95,7 +95,7 @@ describe('Dashboard flows in headless Chromium: log in, see pending, approve wit
 
     await row.getByRole('link', { name: 'Launch spring to 12000 users' }).click();
     await page.waitForURL((url) => url.pathname === `/dashboard/approvals/${id}`);
-    assert.match(await page.locator('pre.payload').innerText(), /Audience: 12,?000 users/);
+    assert.match(await page.getByTestId('approval-card').innerText(), /Audience\s+12,?000 users/);
     assert.match(await page.locator('main').innerText(), /trace-spring/);
     assert.equal(await page.getByTestId('status').locator('.badge').innerText(), 'pending');
     await screenshot(page, 'dashboard-detail-pending');
@@ -130,7 +130,7 @@ describe('Dashboard flows in headless Chromium: log in, see pending, approve wit
     const id = await requestLaunch('viewer-look');
     const { context, page, errors } = await logIn(TOKENS.viewer);
     await page.goto(`/dashboard/approvals/${id}`);
-    assert.match(await page.locator('pre.payload').innerText(), /Audience/);
+    assert.match(await page.getByTestId('approval-card').innerText(), /Audience/);
     assert.equal(await page.locator('form[action$="/decision"]').count(), 0);
     assert.equal(await page.getByText('Deciding needs the approver role.').count(), 1);
     await screenshot(page, 'dashboard-detail-viewer');

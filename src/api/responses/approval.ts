@@ -36,7 +36,14 @@ export const ApprovalSchema = z
 export const ApprovalDetailSchema = ApprovalSchema.extend({
   payload: JsonObject.openapi({ description: "the action's parameters as they will be applied; their keys depend on kind, and payloadHash binds them" }),
   payloadHash: z.string(),
-  payloadText: z.string(),
+  payloadText: z.string().openapi({ description: 'the card as plain text, as Telegram shows it' }),
+  card: z
+    .object({
+      facts: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
+      preview: z.string().nullable().openapi({ description: "a campaign's message with its own values filled in" }),
+      markdown: z.string().nullable().openapi({ description: "an external request's Markdown summary" }),
+    })
+    .openapi({ description: 'what an approver reads, per kind, numbers rounded for people' }),
   decisions: z.array(z.object({ channel: z.string(), actor: z.string(), decision: z.string(), reason: z.string(), payloadHash: z.string(), at: z.string() })),
   callbackUrl: z.string().nullable(),
   clientId: z.string().nullable().openapi({ description: 'the token id that filed an external request' }),
