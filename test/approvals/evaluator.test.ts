@@ -61,7 +61,7 @@ describe('strategy evaluation hand-off: Growth proposals go to an outside evalua
     await evaluator.start();
     ctx = await createTestContext({
       extraActions: [action.handler],
-      config: { approvals: { evaluator: { url: evaluator.url, timeoutMs: 300, secret: SECRET } } },
+      config: { approvals: { evaluator: { url: evaluator.url, timeoutMs: 2000, secret: SECRET } } },
     });
   });
   after(async () => {
@@ -126,7 +126,7 @@ describe('strategy evaluation hand-off: Growth proposals go to an outside evalua
   it('no answer within the timeout, an error status or a malformed verdict: a person decides', async () => {
     const slow = await growth(small('silent'));
     assert.equal(slow.outcome, 'approval_requested');
-    if (slow.outcome === 'approval_requested') assert.match(slow.request.reasons.join(' '), /gave no verdict: no answer within 300 ms/);
+    if (slow.outcome === 'approval_requested') assert.match(slow.request.reasons.join(' '), /gave no verdict: no answer within 2000 ms/);
     evaluator.answers.set('broken', (res) => res.writeHead(500).end('oops'));
     const broken = await growth(small('broken'));
     assert.equal(broken.outcome, 'approval_requested');
