@@ -9,7 +9,7 @@ import type { Deps } from '../deps.js';
 import { approvalPages } from '../web/approvals-pages.js';
 import { dashboardRoutes } from '../web/dashboard/dashboard-routes.js';
 import { loginRoutes } from '../web/login.js';
-import { authenticate, sameOriginWrites } from './auth.js';
+import { authenticate, requireRole, sameOriginWrites } from './auth.js';
 import { BOARD_PATH, bullBoards } from './board.js';
 import type { AppEnv } from './env.js';
 import { errorBody, handleError, validationError } from './errors.js';
@@ -68,6 +68,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   if (deps.config.ops.scaling.hirefireToken) app.route('/', hirefireRoutes(deps));
   mountTelegramWebhook(app, deps, options.telegramBot);
   app.route('/', loginRoutes({ ...auth, secureCookies: deps.config.server.publicUrl.startsWith('https:') }));
+  // The console is for people: an agent token (an outside system) reads only its own requests, through the API.
+  app.use('/dashboard/*', authenticate({ ...auth, onMissing: 'redirect' }), requireRole('viewer'));
   app.route('/', approvalPages(deps, auth));
   app.route('/', dashboardRoutes(deps, auth));
   // Public: an invitation link's signed token is its credential.
@@ -104,8 +106,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.route('/api/phase7', phase7);
 
   const boards = bullBoards(deps.queues);
-  app.use(BOARD_PATH, authenticate({ ...auth, onMissing: 'redirect' }), writes);
-  app.use(`${BOARD_PATH}/*`, authenticate({ ...auth, onMissing: 'redirect' }), writes);
+  app.use(BOARD_PATH, authenticate({ ...auth, onMissing: 'redirect' }), requireRole('viewer'), writes);
+  app.use(`${BOARD_PATH}/*`, authenticate({ ...auth, onMissing: 'redirect' }), requireRole('viewer'), writes);
   const board = (c: Context<AppEnv>) =>
     (hasRole(c.var.principal.roles, ['operator']) ? boards.full : boards.readOnly).fetch(c.req.raw);
   app.all(BOARD_PATH, board);

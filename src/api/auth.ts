@@ -30,6 +30,8 @@ export const REQUIRES_ROLES = Symbol('requiresRoles');
 export const authenticate = (options: AuthOptions) =>
   Object.assign(
     createMiddleware<AppEnv>(async (c, next) => {
+      // Already done by a guard in front (app.tsx guards every dashboard page; the pages' routers guard themselves too).
+      if (c.get('principal')) return next();
       const header = c.req.header('authorization');
       if (header !== undefined) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);

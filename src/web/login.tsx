@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import { createSession, revokeSession } from '../sessions/store.js';
 import type { AppEnv } from '../api/env.js';
 import { SESSION_COOKIE, SESSION_TTL_SEC, tokenFingerprint } from '../api/session.js';
-import { findToken, type TokenEntry } from '../api/tokens.js';
+import { findToken, hasRole, type TokenEntry } from '../api/tokens.js';
 import { Layout } from './layout.js';
 
 function LoginPage(props: { next: string; error?: string }) {
@@ -61,6 +61,10 @@ export function loginRoutes(options: { tokens: readonly TokenEntry[]; db: Kysely
       if (!entry) {
         c.var.logger.warn('dashboard login refused');
         return c.html(<LoginPage next={next} error="That token is not valid." />, 401);
+      }
+      if (!hasRole(entry.roles, ['viewer'])) {
+        c.var.logger.warn({ user: entry.name }, 'dashboard login refused: agent token');
+        return c.html(<LoginPage next={next} error="That token is for a system (agent role): it has no console." />, 403);
       }
       const now = options.clock.now();
       const expiresAt = new Date(now.getTime() + SESSION_TTL_SEC * 1000);

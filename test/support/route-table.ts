@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Role } from '../../src/vocabulary/roles.js';
 import { AUTHENTICATES, REQUIRES_ROLES } from '../../src/api/auth.js';
+import { hasRole } from '../../src/api/tokens.js';
 
 export interface RouteEntry {
   method: string;
@@ -39,7 +40,10 @@ export function routeTable(app: Pick<Hono<any>, 'routes'>): RouteEntry[] {
     for (const guard of guards.filter((g) => covers(g.path, entry.path))) {
       const handler = guard.handler as { [AUTHENTICATES]?: true; [REQUIRES_ROLES]?: Role[] };
       if (handler[AUTHENTICATES]) entry.authenticated = true;
-      for (const role of handler[REQUIRES_ROLES] ?? []) if (!entry.roles.includes(role)) entry.roles.push(role);
+      // A guard in front is a second condition, not another way in: a route's own roles narrow to those that
+      // pass it too. A route with none of its own still decides in its handler (behind the guard).
+      const guarded = handler[REQUIRES_ROLES];
+      if (guarded && entry.roles.length > 0) entry.roles = entry.roles.filter((role) => hasRole([role], guarded));
     }
   }
   return [...table.values()];
