@@ -1,5 +1,7 @@
 /**
- * Server time of every dashboard page with 100 campaigns and 10,000 audit entries.
+ * Server time of every dashboard page with 100 campaigns (20,000 delivery rows) and
+ * 10,000 audit entries, plus 300 approval requests (50 waiting), an analysed experiment,
+ * analysed Beta feedback and 2,000 job runs.
  *
  *   npx tsx bench/dashboard-pages.ts [rounds=20]
  *
@@ -8,11 +10,20 @@
  * times after a warm-up and prints the median and p95. Baseline in the same run: the
  * login page (the same stack with no query), so a ratio shows what each page's data costs.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createApp } from '../src/api/app.js';
+import { propose } from '../src/approvals/propose.js';
+import { recordDecision } from '../src/approvals/record-decision.js';
 import { entryHash, GENESIS_HASH } from '../src/audit/chain.js';
+import { runAnalysis } from '../src/beta/analysis.js';
+import { runScreening } from '../src/beta/screening.js';
+import { mulberry32 } from '../src/growth/mulberry32.js';
+import { runGrowthAnalysis } from '../src/growth/run-analysis.js';
 import { createTestContext } from '../test/support/deps.js';
+import { recordingAction } from '../test/support/recording-action.js';
 import { seedUsers } from '../test/support/seed-users.js';
+import { simulateConversions } from '../test/support/synthetic-events.js';
 import { bearer, TOKENS } from '../test/support/tokens.js';
 
 const rounds = Number(process.argv[2] ?? 20);
@@ -20,7 +31,11 @@ const CAMPAIGNS = 100;
 const AUDIT = 10_000;
 const STATUSES = ['completed', 'completed', 'running', 'paused', 'draft', 'cancelled'] as const;
 
-const ctx = await createTestContext({ config: { ops: { enabled: false }, growth: { enabled: false } } });
+const APPROVALS = 300;
+const FEEDBACK = JSON.parse(readFileSync(new URL('../test/fixtures/feedback-sample.json', import.meta.url), 'utf8')) as { id: string; tenantId: string; text: string }[];
+
+// Launch requests are recorded, not applied: the bench measures reading, and no worker runs.
+const ctx = await createTestContext({ config: { ops: { enabled: false }, growth: { enabled: false } }, extraActions: [recordingAction('campaign.launch').handler] });
 const { db } = ctx.deps;
 try {
   const users = await seedUsers(db, 1000);
@@ -132,10 +147,62 @@ try {
     )
     .execute();
 
-  // As autovacuum would have by now on a real database: planner statistics and the visibility map (index-only scans).
-  await sql`vacuum analyze campaigns, deliveries, audit_log, job_runs, ops_snapshots`.execute(db);
-
   const app = createApp(ctx.deps);
+  const api = async (method: string, path: string, body: unknown) => {
+    const res = await app.request(path, { method, headers: { ...bearer(TOKENS.operator), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  // Approvals after the audit chain (they append to it): most decided on the console, the rest waiting.
+  const approvalIds: string[] = [];
+  for (let i = 0; i < APPROVALS; i++) {
+    const outcome = await propose(ctx.deps, { kind: 'campaign.launch', proposer: 'growth', params: { name: `Launch ${i}`, audienceSize: 12_000 + i, budget: 100 }, traceId: `trace-${i % CAMPAIGNS}`, summary: `Launch ${i} to ${12_000 + i} users` });
+    if (outcome.outcome !== 'approval_requested') throw new Error(`approval ${i}: ${JSON.stringify(outcome)}`);
+    approvalIds.push(outcome.request.id);
+    if (i % 6 === 5) continue;
+    await recordDecision(ctx.deps, outcome.request.id, { channel: 'console', actor: i % 2 ? 'alice' : 'bob', actorRoles: ['approver'], decision: i % 7 === 0 ? 'reject' : 'approve', reason: 'bench', payloadHash: (await db.selectFrom('approval_requests').select('payload_hash').where('id', '=', outcome.request.id).executeTakeFirstOrThrow()).payload_hash });
+  }
+
+  // An experiment on a draft campaign, then sent (arms alternate) and analysed, for its page and the Growth page.
+  const experimentCampaign = ids[4]!;
+  await api('POST', `/api/v1/campaigns/${experimentCampaign}/experiment`, {
+    goalEvent: 'purchase',
+    control: { name: 'control', mechanism: 'points', amount: 1, weight: 1 },
+    variants: [{ name: 'streak', mechanism: 'streak', amount: 2, weight: 1 }],
+    minSamplePerArm: 50,
+  });
+  const sentAt = new Date(Date.now() - 3 * 3600_000);
+  await db.updateTable('campaigns').set({ status: 'completed', launched_at: sentAt, finished_at: new Date(sentAt.getTime() + 600_000), updated_at: sentAt }).where('id', '=', experimentCampaign).execute();
+  await db
+    .insertInto('deliveries')
+    .values(
+      users.map((u, j) => ({
+        campaign_id: experimentCampaign,
+        user_id: u,
+        batch_no: Math.floor(j / 100),
+        status: 'delivered' as const,
+        attempts: 1,
+        latency_ms: 25,
+        variables: '{}',
+        arm: j % 2 ? 'streak' : 'control',
+        reward: JSON.stringify(j % 2 ? { mechanism: 'streak', amount: 2 } : { mechanism: 'points', amount: 1 }),
+        updated_at: new Date(sentAt.getTime() + j * 600),
+        delivered_at: new Date(sentAt.getTime() + j * 600),
+      })),
+    )
+    .execute();
+  await simulateConversions(db, { campaignId: experimentCampaign, rates: { control: 0.1, streak: 0.3 }, rng: mulberry32(7), goal: 'purchase', revenue: 20, spreadMs: 60_000, idPrefix: 'bench' });
+  await runGrowthAnalysis(ctx.deps, 'trace-bench-growth');
+
+  // Beta: analysed feedback, a sprint report and a screening.
+  const items = FEEDBACK.slice(0, 200).map((f, i) => ({ id: f.id, tenantId: f.tenantId, source: 'survey', text: f.text, time: new Date(Date.now() - (i + 1) * 60_000).toISOString() }));
+  await api('POST', '/api/v1/feedback/batch', { items });
+  await runAnalysis(ctx.deps, 'trace-bench-beta');
+  await runScreening(ctx.deps, 'trace-bench-screening');
+
+  // As autovacuum would have by now on a real database: planner statistics and the visibility map (index-only scans).
+  await sql`vacuum analyze campaigns, deliveries, audit_log, job_runs, ops_snapshots, approval_requests, approval_decisions, experiments, experiment_analyses, events, beta_feedback`.execute(db);
   const pages: [string, string][] = [
     ['login (baseline)', '/login'],
     ['overview', '/dashboard/overview'],
@@ -143,7 +210,7 @@ try {
     ['campaign, running', `/dashboard/campaigns/${ids[2]}`],
     ['campaign, completed, 24 h', `/dashboard/campaigns/${ids[0]}?range=24h`],
     ['new campaign form', '/dashboard/campaigns/new'],
-    ['new experiment form', `/dashboard/campaigns/${ids[4]}/experiment/new`],
+    ['new experiment form', `/dashboard/campaigns/${ids[10]}/experiment/new`],
     ['trace', '/dashboard/traces/trace-2'],
     ['runs', '/dashboard/runs'],
     ['audit', '/dashboard/audit'],
@@ -152,7 +219,11 @@ try {
     ['growth', '/dashboard/growth'],
     ['beta', '/dashboard/beta'],
     ['impact, 30 d', '/dashboard/impact'],
-    ['approvals', '/dashboard/approvals'],
+    ['campaign with experiment', `/dashboard/campaigns/${experimentCampaign}`],
+    ['approvals (50 waiting)', '/dashboard/approvals'],
+    ['approvals history', '/dashboard/approvals/history'],
+    ['approval, decided', `/dashboard/approvals/${approvalIds[0]}`],
+    ['approval, waiting', `/dashboard/approvals/${approvalIds[5]}`],
   ];
   const percentileOf = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
   const results: { name: string; median: number; p95: number; bytes: number }[] = [];

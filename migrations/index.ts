@@ -11,6 +11,7 @@ import * as m0012 from './0012_experiment_hash.js';
 import * as m0011 from './0011_external_approvals.js';
 import * as m0011b from './0011b_audit_subject.js';
 import * as m0014 from './0014_dashboard_indexes.js';
+import * as m0014b from './0014b_approval_list_index.js';
 import * as m0015 from './0015_delivery_summaries.js';
 import * as m0016 from './0016_delivery_runtime.js';
 
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0014_dashboard_indexes': m0014,
   '0016_delivery_runtime': m0016,
   '0015_delivery_summaries': m0015,
+  '0014b_approval_list_index': m0014b,
 };

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { approvalJobId, approvalsQueue } from '../../queues/approvals.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { allowedJobId, approvalJobId, approvalsQueue } from '../../queues/approvals.js';
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
@@ -28,13 +28,15 @@ export interface Proposal {
 }
 
 export type ProposalOutcome =
-  | { outcome: 'applied'; result: Record<string, unknown> }
+  /** The policy applies it without a person: its apply job (`applyJobId`) is queued on `approvals`, as an approved one's is. */
+  | { outcome: 'applied'; applyJobId: string }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'approval_requested'; request: ApprovalView; created: boolean };
 
 /**
- * The decision hub: the policy applies the action now, refuses it, or turns it
- * into an approval request that waits for people on the console and Telegram.
+ * The decision hub: the policy applies the action, refuses it, or turns it into an
+ * approval request that waits for people on the console and Telegram. Applying is
+ * always a job (apply-allowed.ts, apply-approved.ts), never work in the caller.
  */
 export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalOutcome> {
   const now = deps.clock.now();
@@ -57,9 +59,12 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
     return { outcome: 'refused', reason: verdict.reason };
   }
   if (verdict.outcome === 'apply') {
-    const result = await handler!.apply(deps, proposal.params, { traceId: proposal.traceId, approvalId: null, actor: requester });
-    await appendAudit(deps.db, { ...base, action: 'action.applied', subjectType: 'action', subjectId: proposal.kind, data: { params: proposal.params, result, approval: null, evaluation } });
-    return { outcome: 'applied', result };
+    // A retried proposal (same idempotency key) finds its job queued already.
+    const key = proposal.idempotencyKey ?? `${proposal.traceId}:${payloadHash(proposal.params)}`;
+    const applyJobId = allowedJobId(createHash('sha256').update(`${proposal.kind}\n${key}`).digest('hex').slice(0, 32));
+    await appendAudit(deps.db, { ...base, action: 'proposal.allowed', subjectType: 'action', subjectId: proposal.kind, data: { params: proposal.params, applyJobId, evaluation } });
+    await deps.queues.enqueue(approvalsQueue, 'apply-allowed', { traceId: proposal.traceId, kind: proposal.kind, params: proposal.params, requester }, { jobId: applyJobId });
+    return { outcome: 'applied', applyJobId };
   }
 
   const telegramOn = deps.config.telegram.enabled;

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
 import { approvalCard, cardText } from './card.js';
 import { webhooksOf } from './webhooks.js';
-import { decisionsOf, getRequest, listRequests, type RequestFilter } from './store.js';
+import { decisionsOf, decisionsOfMany, getRequest, listRequests, type RequestFilter } from './store.js';
 import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view.js';
 
 export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDetail> {
@@ -16,7 +16,10 @@ export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDe
 
 export async function approvalList(deps: Deps, filter: RequestFilter): Promise<{ items: ApprovalView[]; hasMore: boolean }> {
   const { rows, hasMore } = await listRequests(deps.db, filter);
-  const items = await Promise.all(rows.map(async (row) => toView(row, await decisionsOf(deps.db, row.id), deps.config.approvals.dualChannelMinPriority)));
+  // The decisions of the whole page in one query (was one per request: 51 queries for the pending list).
+  const decisions = new Map(rows.map((r) => [r.id, [] as Awaited<ReturnType<typeof decisionsOf>>]));
+  for (const d of await decisionsOfMany(deps.db, [...decisions.keys()])) decisions.get(d.request_id)!.push(d);
+  const items = rows.map((row) => toView(row, decisions.get(row.id)!.sort((a, b) => Number(a.id) - Number(b.id)), deps.config.approvals.dualChannelMinPriority));
   return { items, hasMore };
 }
 

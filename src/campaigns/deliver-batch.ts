@@ -43,7 +43,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   const render = templateRenderer(campaign.template);
   // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
   const leases = new LeasePool(runtime, campaign.id, host, campaign.channel.timeoutMs + 1000, job.stopping);
-  const writer = new ResultWriter(deps, campaign.id, campaign.max_attempts, deps.config.campaigns.resultFlushMs);
+  const writer = new ResultWriter(deps, campaign.id, host, campaign.max_attempts, deps.config.campaigns.resultFlushMs);
   let stop: 'paused' | 'held' | null = null;
   let delivered = 0;
   let failed = 0;

@@ -1,5 +1,6 @@
 import type { Sample } from '../campaign-runtime/samples.js';
 import type { Deps } from '../deps.js';
+import { recordDeliveryLatencies } from '../metrics/delivery-latency.js';
 import { type DeliveryResult, writeResults } from './store.js';
 
 /**
@@ -18,6 +19,8 @@ export class ResultWriter {
   constructor(
     private readonly deps: Deps,
     private readonly campaignId: string,
+    /** The channel's host, the label of the latency histogram on /metrics. */
+    private readonly downstream: string,
     private readonly maxAttempts: number,
     private readonly flushMs: number,
   ) {}
@@ -48,6 +51,13 @@ export class ResultWriter {
         await writeResults(this.deps.db, results, this.maxAttempts);
         // Published as soon as written: the Ops controller steps on what it sees within its next window.
         await this.deps.runtime.recordSamples(this.campaignId, samples);
+        // A metric never fails a batch: the results are written already.
+        await recordDeliveryLatencies(
+          this.deps.redis,
+          this.deps.config.redis.prefix,
+          this.downstream,
+          samples.map((s) => s.latencyMs),
+        ).catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery latency metric not recorded'));
       } catch (error) {
         this.error = error;
       }

@@ -61,8 +61,9 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
       return Object.entries(report?.processes ?? {}).map(([process, entry]) => ({ process, desired: entry.desiredWorkers, current: entry.currentWorkers }));
     },
   });
-  registerBusinessMetrics(metrics.registry, database.db);
   const runtime = new CampaignRuntime({ db: database.db, redis, prefix: config.redis.prefix, initialLimit: initialLimit(config) });
+  const clock = options.clock ?? systemClock;
+  registerBusinessMetrics(metrics.registry, { db: database.db, redis, prefix: config.redis.prefix, runtime, clock });
   const downstream = new DownstreamClient({ connectionsPerOrigin: config.campaigns.connectionsPerDownstream });
   let closing: Promise<void> | undefined;
   return {
@@ -74,7 +75,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
     redis,
     queues,
     logger,
-    clock: options.clock ?? systemClock,
+    clock,
     metrics,
     actions: (options.extraActions ?? []).reduce((registry, handler) => registry.override(handler), new ActionRegistry(DOMAIN_ACTIONS)),
     runtime,

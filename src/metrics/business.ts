@@ -1,42 +1,17 @@
-import type { Kysely } from 'kysely';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Database } from '../db/schema.js';
+import type { Registry } from 'prom-client';
+import { registerApprovalMetrics } from './approval-metrics.js';
+import { registerCampaignMetrics } from './campaign-metrics.js';
+import { registerNotificationMetrics } from './notification-metrics.js';
+import type { BusinessSources } from './sources.js';
 
 /**
- * Business metrics read from Postgres at scrape time: Postgres holds every record, so the
- * figures are the fleet's whichever process is scraped, and survive restarts.
+ * Business metrics read at scrape time from Postgres (every record) and Redis (the
+ * runtime's limits and the fleet's latency counters): only `web` serves /metrics, so
+ * what workers produce is read from where all of them write it, and every `web`
+ * reports the same fleet-wide figures, across restarts.
  */
-export function registerBusinessMetrics(registry: Registry, db: Kysely<Database>): void {
-  new Gauge({
-    name: 'flywheel_approvals_pending',
-    help: 'Approval requests waiting for a decision, by action kind and priority',
-    labelNames: ['kind', 'priority'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await db
-        .selectFrom('approval_requests')
-        .select(['kind', 'priority', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', '=', 'pending')
-        .groupBy(['kind', 'priority'])
-        .execute();
-      this.reset();
-      for (const row of rows) this.set({ kind: row.kind, priority: row.priority }, Number(row.n));
-    },
-  });
-  new Counter({
-    name: 'flywheel_approvals_resolved_total',
-    help: 'Approval requests resolved (approved, rejected, expired, cancelled), by action kind',
-    labelNames: ['kind', 'status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await db
-        .selectFrom('approval_requests')
-        .select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', '!=', 'pending')
-        .groupBy(['kind', 'status'])
-        .execute();
-      this.reset();
-      for (const row of rows) this.inc({ kind: row.kind, status: row.status }, Number(row.n));
-    },
-  });
+export function registerBusinessMetrics(registry: Registry, sources: BusinessSources): void {
+  registerApprovalMetrics(registry, sources);
+  registerCampaignMetrics(registry, sources);
+  registerNotificationMetrics(registry, sources);
 }

@@ -5,11 +5,20 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const PACKAGES = ['bullmq', 'ioredis', 'hono', 'kysely', 'pg', 'grammy', 'natural', '@bull-board/api'];
 
-/** Installed versions of the runtime and the main dependencies, as status reports them. */
+let cached: Readonly<Record<string, string>> | null = null;
+
+/**
+ * Installed versions of the runtime and the main dependencies, as status reports them.
+ * Read from disk once: they cannot change while the process runs, and the dashboard's
+ * overview asks on every refresh (nine synchronous file reads each time).
+ */
 export function versions(): Record<string, string> {
-  const found: Record<string, string> = { node: process.version, flywheel: ownVersion() };
-  for (const name of PACKAGES) found[name] = packageVersion(name) ?? 'unknown';
-  return found;
+  if (!cached) {
+    const found: Record<string, string> = { node: process.version, flywheel: ownVersion() };
+    for (const name of PACKAGES) found[name] = packageVersion(name) ?? 'unknown';
+    cached = Object.freeze(found);
+  }
+  return { ...cached };
 }
 
 function ownVersion(): string {

@@ -54,10 +54,10 @@ describe('approvals: policy, decisions, expiry, audit', () => {
   });
   beforeEach(() => clock.set(new Date()));
 
-  it('applies a proposal within its guardrails at once, with no request', async () => {
+  it('applies a proposal within its guardrails with no request, in the worker that applies approved ones', async () => {
     const outcome = await propose(ctx.deps, launch('small', 500));
     assert.equal(outcome.outcome, 'applied');
-    assert.ok(action.applied.some((a) => a.params.name === 'small' && a.approvalId === null));
+    await waitFor(() => action.applied.find((a) => a.params.name === 'small' && a.approvalId === null), { what: 'the allowed launch to apply' });
     const requests = await ctx.deps.db.selectFrom('approval_requests').selectAll().where('trace_id', '=', 'trace-small').execute();
     assert.equal(requests.length, 0);
   });

@@ -72,8 +72,7 @@ describe('strategy evaluation hand-off: Growth proposals go to an outside evalua
   it('sends the proposal and the policy verdict, signed; an approval of what the guardrails allow applies it, on record', async () => {
     evaluator.verdict('ok', 'approve', 'fits the quarter strategy');
     const outcome = await growth(small('ok'));
-    assert.equal(outcome.outcome, 'applied');
-    assert.equal(action.applied.at(-1)?.params.name, 'ok');
+    assert.equal(outcome.outcome, 'applied', 'allowed: its apply job is queued');
     const seen = evaluator.seen.find((s) => (s.body.params as { name: string }).name === 'ok')!;
     assert.equal(seen.body.kind, 'reward.adjust');
     assert.equal(seen.body.traceId, 'trace-ok');
@@ -84,16 +83,20 @@ describe('strategy evaluation hand-off: Growth proposals go to an outside evalua
     assert.equal(evaluated?.data.verdict, 'approve');
     assert.equal(evaluated?.data.reason, 'fits the quarter strategy');
     assert.equal(evaluated?.channel, 'evaluator');
-    assert.equal((entries.find((e) => e.action === 'action.applied')?.data.evaluation as { verdict?: string } | undefined)?.verdict, 'approve');
+    assert.equal((entries.find((e) => e.action === 'proposal.allowed')?.data.evaluation as { verdict?: string } | undefined)?.verdict, 'approve');
   });
 
   it('a rejection refuses even what the guardrails allow, and nothing is applied', async () => {
     evaluator.verdict('no', 'reject', 'conflicts with the retention push');
-    const applied = action.applied.length;
     const outcome = await growth(small('no'));
     assert.equal(outcome.outcome, 'refused');
     assert.match(outcome.outcome === 'refused' ? outcome.reason : '', /evaluator .* says reject: conflicts with the retention push/);
-    assert.equal(action.applied.length, applied);
+    const entries = await audit('trace-no');
+    assert.deepEqual(
+      entries.map((e) => e.action),
+      ['proposal.evaluated', 'proposal.refused'],
+      'no apply job, no request',
+    );
   });
 
   it('an escalation sends to a person what the guardrails would apply, and the person sees the verdict on the dashboard and in Telegram', async () => {

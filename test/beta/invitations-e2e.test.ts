@@ -220,8 +220,14 @@ describe('beta invitations end to end', () => {
     const proposed = await call('POST', '/api/v1/beta/invitations', { tenantIds: ['quiet', ENGAGED[0]!.id] });
     assert.equal(proposed.status, 200, proposed.text);
     assert.equal(proposed.body.outcome, 'applied');
-    assert.deepEqual(proposed.body.result.invited, ['quiet']);
-    assert.deepEqual(proposed.body.result.skipped, [{ tenantId: ENGAGED[0]!.id, reason: 'already accepted' }]);
+    // The approvals worker applies it, as it applies an approved batch; the audit entry carries what it did.
+    const applied = await waitFor(
+      async () => (await ctx.deps.db.selectFrom('audit_log').select('data').where('action', '=', 'action.applied').where('subject_id', '=', 'beta.invite').execute()).find((e) => (e.data as any).params.tenantIds.includes('quiet')),
+      { what: 'the allowed invitations to apply' },
+    );
+    const result = (applied.data as any).result;
+    assert.deepEqual(result.invited, ['quiet']);
+    assert.deepEqual(result.skipped, [{ tenantId: ENGAGED[0]!.id, reason: 'already accepted' }]);
     // quiet has no admin: its first user gets the invitation.
     await waitFor(() => downstream.messages.some((m) => m.userId === 'quiet-u0') || undefined, { what: 'the small batch delivered' });
     assert.equal(await statusOf('quiet'), 'invited');

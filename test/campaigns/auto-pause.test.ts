@@ -52,7 +52,8 @@ function scenario(autoResume: boolean) {
       const campaign = await createCampaign(ctx.deps, input, 'olivia', `trace-slow-${autoResume}`);
       const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, `trace-slow-${autoResume}`);
       assert.equal(launched.outcome, 'applied');
-      await waitFor(() => downstream.seen.size >= 100, { what: 'deliveries to flow' });
+      // The launch is applied by the approvals worker, then materialised by the campaigns worker: two job hops on a loaded machine.
+      await waitFor(() => downstream.seen.size >= 100, { timeoutMs: 60_000, what: 'deliveries to flow' });
       downstream.latencyMs = 800;
       const paused = await waitFor(async () => {
         const c = await getCampaign(ctx.deps.db, campaign.id);

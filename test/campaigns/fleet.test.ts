@@ -41,7 +41,8 @@ describe('fleet-wide limits across worker processes', () => {
     app = createApp(ctx.deps);
     await seedUsers(ctx.deps.db, 4000);
     const config = configFile(ctx.configYaml);
-    workers = [startWorkerProcess(config, 'deliveries,campaigns'), startWorkerProcess(config, 'deliveries,campaigns')];
+    // `approvals` applies each launch the policy allows.
+    workers = [startWorkerProcess(config, 'deliveries,campaigns,approvals'), startWorkerProcess(config, 'deliveries,campaigns,approvals')];
     await Promise.all(workers.map((w) => w.ready));
   });
   after(async () => {

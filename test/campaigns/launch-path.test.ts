@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
+import { propose } from '../../src/approvals/propose.js';
 import { createCampaign } from '../../src/campaigns/create.js';
 import { campaignInputSchema } from '../../src/campaigns/input.js';
-import { startCampaign } from '../../src/campaigns/launch.js';
+import { launchParams, startCampaign } from '../../src/campaigns/launch.js';
 import { materialise } from '../../src/campaigns/materialise.js';
 import { getCampaign } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
@@ -41,16 +42,20 @@ describe('one launch path: the request queues the work, a worker materialises in
   const draft = async (name: string, maxBatch = 100) =>
     (await createCampaign(ctx.deps, campaignInputSchema.parse({ name, audience: { type: 'segment', filters: {} }, template: 'Hi {{user.name}}', channel: { url: downstream.url, secret: SECRET, mode: 'batch', maxBatch } }), 'olivia', `trace-${name}`)).id;
 
-  it('answers the launch without writing a delivery row; a worker writes them all and the campaign completes, each recipient once', async () => {
+  it('answers a launch the policy allows by queuing its apply job, as an approved launch is applied; a worker writes every recipient once', async () => {
     const id = await draft('queued');
     const launched = await call('POST', `/api/v1/campaigns/${id}/launch`);
-    const body = (await launched.json()) as { outcome: string; campaign: { status: string; materialisation: { done: boolean } } };
+    const body = (await launched.json()) as { outcome: string; applyJobId: string; campaign: { status: string; materialisation: { done: boolean } } };
     assert.equal(body.outcome, 'applied', JSON.stringify(body));
-    assert.equal(body.campaign.status, 'running');
-    assert.equal(body.campaign.materialisation.done, false);
+    assert.equal(body.campaign.status, 'pending_approval', 'the request only queued the apply');
     assert.equal((await rows(id)).length, 0, 'the request did none of the work that grows with the audience');
-    const job = await ctx.deps.queues.get('campaigns').getJob(`materialise-${id}`);
-    assert.ok(job, 'the materialisation is queued');
+    const apply = await ctx.deps.queues.get('approvals').getJob(body.applyJobId);
+    assert.equal(apply?.name, 'apply-allowed');
+    assert.equal(await ctx.deps.queues.get('campaigns').getJob(`materialise-${id}`), undefined, 'nothing but the apply job is queued by the request');
+    // The same launch proposed again (a retried request) finds the same job.
+    const params = await launchParams(ctx.deps.db, (await getCampaign(ctx.deps.db, id))!);
+    const again = await propose(ctx.deps, { kind: 'campaign.launch', proposer: 'operator', params, traceId: 'retried', summary: 'retried', idempotencyKey: `launch:${id}:${params.contentHash}` });
+    assert.deepEqual(again, { outcome: 'applied', applyJobId: body.applyJobId });
 
     const workers = await startTestWorkers(ctx);
     try {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
 import { downstreamOf } from '../../src/campaign-runtime/keys.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { materialised } from '../support/materialised.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -36,6 +37,8 @@ describe('shutting a worker down while its delivery job waits for a send slot', 
     const { id } = (await created.json()) as { id: string };
     assert.equal((await call('PUT', `/api/v1/campaigns/${id}/limits`, { concurrency: 1 })).status, 200);
     assert.equal(((await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    // No approvals or campaigns worker runs yet: apply the launch and write its batches here.
+    await materialised(ctx.deps, id);
     // Someone else holds the campaign's only slot for a minute.
     const held = await ctx.deps.runtime.acquire(id, downstreamOf(downstream.url), 1, 60_000, { maxWaitMs: 1000 });
     assert.ok(held.ok);

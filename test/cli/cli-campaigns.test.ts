@@ -5,6 +5,7 @@ import { seedUsers } from '../support/seed-users.js';
 import { serveApp } from '../support/server.js';
 import { TestDownstream } from '../support/test-downstream.js';
 import { bearer, TOKENS } from '../support/tokens.js';
+import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers } from '../support/workers.js';
 import { cliRunner } from './run-cli.js';
 
@@ -92,7 +93,9 @@ describe('flywheel campaigns, against a running service', () => {
   it('pauses a scheduled campaign with a reason, refuses a second pause (exit 1, state unchanged), and resumes it', async () => {
     const campaign = await createCampaign('cli-pause', { startAt: new Date(Date.now() + 3_600_000).toISOString() });
     const launched = await fetch(`${server.url}/api/v1/campaigns/${campaign.id}/launch`, { method: 'POST', headers: bearer(TOKENS.operator) });
-    assert.equal(((await launched.json()) as { campaign: Campaign }).campaign.status, 'scheduled');
+    assert.equal(((await launched.json()) as { outcome: string }).outcome, 'applied');
+    // The approvals worker applies the launch: a start in an hour schedules it.
+    await waitFor(async () => (await ctx.deps.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow()).status === 'scheduled', { what: 'the launch to schedule the campaign' });
 
     const paused = await json<{ paused: boolean; campaign: Campaign }>(['campaigns', 'pause', campaign.id, '--reason', 'downstream maintenance']);
     assert.equal(paused.paused, true);

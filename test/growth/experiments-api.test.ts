@@ -8,6 +8,7 @@ import { runGrowthAnalysis } from '../../src/growth/run-analysis.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
+import { appliedAllowed } from '../support/apply-allowed.js';
 import { materialised } from '../support/materialised.js';
 import { markDeliveredAt, simulateConversions } from '../support/synthetic-events.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -123,6 +124,7 @@ describe('experiments: API and assignment at launch', () => {
       summary: 'shift 10 points to streak',
     });
     assert.equal(outcome.outcome, 'applied', JSON.stringify(outcome));
+    assert.equal(await appliedAllowed(ctx.deps, (kind) => kind === 'traffic.shift'), 1, 'the shift is applied by its queued job');
     const after = await ctx.deps.db.selectFrom('deliveries').select(['user_id', 'arm', 'status', 'reward']).where('campaign_id', '=', id).execute();
     let moved = 0;
     let pending = 0;

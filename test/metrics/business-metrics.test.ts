@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/api/app.js';
 import { propose } from '../../src/approvals/propose.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
+import { manualClock } from '../../src/clock.js';
+import { recordJobEnd, recordJobStart } from '../../src/jobs/runs-store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { recordingAction } from '../support/recording-action.js';
 import { bearer, TOKENS } from '../support/tokens.js';
@@ -17,10 +19,11 @@ describe('business metrics', () => {
   let ctx: TestContext;
   let app: ReturnType<typeof createApp>;
   const action = recordingAction('campaign.launch');
+  const clock = manualClock('2026-03-02T10:00:00Z');
   const scrape = async () => (await app.request('/metrics', { headers: bearer(TOKENS.viewer) })).text();
 
   before(async () => {
-    ctx = await createTestContext({ extraActions: [action.handler] });
+    ctx = await createTestContext({ extraActions: [action.handler], clock });
     app = createApp(ctx.deps);
   });
   after(() => ctx.cleanup());
@@ -46,6 +49,61 @@ describe('business metrics', () => {
     const decided = await scrape();
     assert.equal(sample(decided, 'flywheel_approvals_pending', `kind="campaign.launch",priority="${outcome.request.priority}"`), sample(before, 'flywheel_approvals_pending', `kind="campaign.launch",priority="${outcome.request.priority}"`));
     assert.equal(sample(decided, 'flywheel_approvals_resolved_total', approved) - sample(before, 'flywheel_approvals_resolved_total', approved), 1);
+  });
+
+  it('puts the time from filing to decision in the decision-latency histogram, by kind', async () => {
+    const series = 'flywheel_approval_decision_seconds';
+    const before = await scrape();
+    const outcome = await propose(ctx.deps, {
+      kind: 'campaign.launch',
+      proposer: 'growth',
+      params: { name: 'latency', audienceSize: 15_000, budget: 100 },
+      traceId: 'trace-decision-latency',
+      summary: 'Launch latency to 15000 users',
+    });
+    assert.equal(outcome.outcome, 'approval_requested');
+    if (outcome.outcome !== 'approval_requested') return;
+    const detail = await ctx.deps.db.selectFrom('approval_requests').select('payload_hash').where('id', '=', outcome.request.id).executeTakeFirstOrThrow();
+    clock.advance(90_000);
+    for (const actor of ['alice', 'bob']) await recordDecision(ctx.deps, outcome.request.id, { channel: 'console', actor, actorRoles: ['approver'], decision: 'approve', reason: 'ok', payloadHash: detail.payload_hash });
+    assert.equal((await ctx.deps.db.selectFrom('approval_requests').select('status').where('id', '=', outcome.request.id).executeTakeFirstOrThrow()).status, 'approved');
+    const after = await scrape();
+    const delta = (suffix: string, labels: string) => sample(after, `${series}${suffix}`, labels) - sample(before, `${series}${suffix}`, labels);
+    const kind = 'kind="campaign.launch"';
+    assert.equal(delta('_count', kind), 1);
+    assert.equal(delta('_sum', kind), 90);
+    assert.equal(delta('_bucket', `${kind},le="60"`), 0);
+    assert.equal(delta('_bucket', `${kind},le="120"`), 1);
+    assert.equal(delta('_bucket', `${kind},le="+Inf"`), 1);
+  });
+
+  it('counts failed notification attempts: failed Telegram jobs and webhook attempts without a 2xx', async () => {
+    const failures = (text: string, channel: string) => sample(text, 'flywheel_notification_failures_total', `channel="${channel}"`);
+    const before = await scrape();
+    for (const attempt of [1, 2]) {
+      const run = await recordJobStart(ctx.deps.db, { queue: 'telegram', jobId: 'notify-1', jobName: 'notify', traceId: 't', attempt, worker: 'w', startedAt: clock.now() });
+      await recordJobEnd(ctx.deps.db, run, attempt === 1 ? { status: 'failed', error: 'Bad Gateway', finishedAt: clock.now() } : { status: 'completed', finishedAt: clock.now() });
+    }
+    const outcome = await propose(ctx.deps, {
+      kind: 'campaign.launch',
+      proposer: 'growth',
+      params: { name: 'hooks', audienceSize: 15_000, budget: 100 },
+      traceId: 'trace-hooks',
+      summary: 'Launch hooks to 15000 users',
+    });
+    assert.equal(outcome.outcome, 'approval_requested');
+    if (outcome.outcome !== 'approval_requested') return;
+    const hook = { request_id: outcome.request.id, event: 'approval.decided', url: 'http://127.0.0.1:9/hook', client_id: 'meta', body: '{}', created_at: clock.now() };
+    await ctx.deps.db
+      .insertInto('approval_webhooks')
+      .values([
+        { ...hook, event_id: 'hook-gave-up', status: 'failed', attempts: 3 },
+        { ...hook, event_id: 'hook-third-time', status: 'delivered', attempts: 3, delivered_at: clock.now() },
+      ])
+      .execute();
+    const after = await scrape();
+    assert.equal(failures(after, 'telegram') - failures(before, 'telegram'), 1);
+    assert.equal(failures(after, 'webhook') - failures(before, 'webhook'), 5);
   });
 
   it('the Grafana dashboard and the alert rules in docs/operations.md use only metrics /metrics exposes', async () => {

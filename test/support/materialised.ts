@@ -1,10 +1,16 @@
 import { materialise } from '../../src/campaigns/materialise.js';
+import { getCampaign } from '../../src/campaigns/store.js';
 import type { Deps } from '../../src/deps.js';
+import { appliedAllowed } from './apply-allowed.js';
+import { waitFor } from './wait-for.js';
 
 /**
- * A launch queues the materialisation of its recipients for a worker; a test that
- * runs no campaigns worker does that step itself, as the worker would.
+ * A launch the policy allows queues its apply job, which queues the materialisation of its
+ * recipients; a test that runs no workers does those steps itself, as the workers would.
  */
 export async function materialised(deps: Deps, campaignId: string): Promise<void> {
+  await appliedAllowed(deps, (kind, params) => kind === 'campaign.launch' && params.campaignId === campaignId);
+  // A running approvals worker may hold the apply job: the launch has left pending_approval once it ran.
+  await waitFor(async () => (await getCampaign(deps.db, campaignId))?.status !== 'pending_approval', { what: `the launch of ${campaignId} to apply` });
   await materialise(deps, campaignId, `test-materialise-${campaignId}`);
 }

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { MECHANISMS } from '../../campaigns/input.js';
 import type { CampaignProgress, campaignView } from '../../campaigns/progress.js';
 import type { LiveLimits } from '../../campaign-runtime/fleet-limiter.js';
-import { ApprovalSchema, JsonObject } from './approval.js';
+import { ApprovalSchema } from './approval.js';
 
 export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
 
@@ -79,7 +79,7 @@ export const CampaignSchema = z
 export const CampaignActionOutcomeSchema = z
   .object({
     outcome: z.enum(['applied', 'refused', 'approval_requested']).optional().openapi({ description: 'launch, and resume of an auto-paused campaign: what the policy decided' }),
-    result: JsonObject.optional().openapi({ description: 'applied: what the action did' }),
+    applyJobId: z.string().optional().openapi({ description: 'applied: the queued job (queue `approvals`) that applies it in a worker, as for an approved action' }),
     reason: z.string().optional().openapi({ description: 'refused: why' }),
     request: ApprovalSchema.optional().openapi({ description: 'approval_requested: the request waiting for people' }),
     created: z.boolean().optional(),
