@@ -1,3 +1,4 @@
+import type { CapacityEstimate } from '../../ops/monitor.js';
 import type { OpsMetrics } from '../../ops/ops-metrics.js';
 import type { ScalingReason } from '../../ops/scaling/recommend-workers.js';
 import { traceHref, when } from '../format.js';
@@ -46,7 +47,7 @@ export function OpsLive(props: OpsPageProps) {
               <thead>
                 <tr>
                   <th>downstream</th>
-                  <th title="What the adaptive controller estimates the downstream takes within the latency target">estimated capacity</th>
+                  <th title="What the downstream takes within the latency target: observed when a window reached its limit (latency past the base, errors, 429/503, the limit reached with recipients left); estimated, a lower bound, when campaigns only ever sent less than it could take">capacity</th>
                   <th title="What campaigns sent to it over the last monitor interval">observed throughput</th>
                 </tr>
               </thead>
@@ -57,8 +58,7 @@ export function OpsLive(props: OpsPageProps) {
                     <tr>
                       <td>{host}</td>
                       <td data-testid="estimated-capacity">
-                        {c ? `${c.perSec.toFixed(1)}/s` : '–'}
-                        {c ? <div class="muted">estimated {when(c.measuredAt)}</div> : null}
+                        {c ? <CapacityCell estimate={c} snapshotAt={current!.at} /> : '–'}
                       </td>
                       <td data-testid="observed-throughput">{observedByHost.has(host) ? `${observedByHost.get(host)!.toFixed(1)}/s` : 'nothing sent now'}</td>
                     </tr>
@@ -183,5 +183,25 @@ function EventTable(props: { title: string; events: OpsEvent[]; describe: (e: Op
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Observed (a downstream-limited window measured it, with the estimator's confidence) or
+ * estimated (a lower bound from app-limited windows: at least this much), and its age at the
+ * snapshot. docs/adaptive-controller.md explains the two.
+ */
+function CapacityCell(props: { estimate: CapacityEstimate; snapshotAt: string }) {
+  const { estimate } = props;
+  const observed = (estimate.kind ?? 'observed') === 'observed';
+  const ageSec = Math.max(0, (Date.parse(props.snapshotAt) - Date.parse(estimate.measuredAt)) / 1000);
+  const age = ageSec < 120 ? `${Math.round(ageSec)} s` : ageSec < 7200 ? `${Math.round(ageSec / 60)} min` : `${Math.round(ageSec / 3600)} h`;
+  return (
+    <>
+      {observed ? `${estimate.perSec.toFixed(1)}/s` : `≥ ${estimate.perSec.toFixed(1)}/s`}
+      <div class="muted" data-testid="capacity-kind">
+        {observed ? `observed, confidence ${Math.round((estimate.confidence ?? 1) * 100)}%` : 'estimated: a lower bound, never reached'} · {age} old ({when(estimate.measuredAt)})
+      </div>
+    </>
   );
 }
