@@ -15,6 +15,8 @@ export interface DemoConfigInput {
   redisPrefix: string;
   pgliteDir: string;
   tokens: DemoTokens;
+  /** The HTTP port; 0: any free one. */
+  port?: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface DemoConfigInput {
  */
 export function demoConfig(input: DemoConfigInput): Record<string, unknown> {
   return {
-    server: { port: 0, host: '127.0.0.1' },
+    server: { port: input.port ?? 0, host: '127.0.0.1' },
     database: { url: '', pgliteDir: input.pgliteDir },
     redis: { url: input.redisUrl, prefix: input.redisPrefix, startLocal: true },
     auth: {

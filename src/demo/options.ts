@@ -7,11 +7,13 @@ export interface DemoOptions {
   keepRunning: boolean;
   /** Where config, data, logs and the sprint report go; default a new temporary folder. */
   workDir: string | null;
+  /** The dashboard's port, kept while --keep-running holds the system up; null: any free port. */
+  port: number | null;
   seed: number | null;
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run demo -- [--yes] [--keep-running] [--work-dir DIR] [--seed N]
+export const USAGE = `Usage: npm run demo -- [--yes] [--keep-running] [--port N] [--work-dir DIR] [--seed N]
 
 Starts Flywheel on embedded PGlite with a simulated downstream and synthetic
 tenants, users, events and feedback, and walks through the loop: a campaign
@@ -23,6 +25,7 @@ candidates and the sprint report.
                    instead of waiting for a decision on the dashboard
   --keep-running   keep the system up after the scenario until Ctrl-C
                    (the default without --yes)
+  --port N         the dashboard's port (default: any free port)
   --work-dir DIR   where config, data, logs and the report go (default: a temp folder)
   --seed N         seed of the synthetic data
 
@@ -43,6 +46,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
         yes: { type: 'boolean', short: 'y', default: false },
         'keep-running': { type: 'boolean', default: false },
         'work-dir': { type: 'string' },
+        port: { type: 'string', short: 'p' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -55,10 +59,14 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
   const { values } = parsed;
   const seed = values.seed === undefined ? null : Number(values.seed);
   if (seed !== null && !Number.isSafeInteger(seed)) throw new DemoUsageError(`--seed must be an integer, got ${values.seed}`);
+  const port = values.port === undefined ? null : Number(values.port);
+  if (port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+    throw new DemoUsageError(`--port must be a port number (1-65535), got ${values.port}`);
   return {
     yes: values.yes === true,
     keepRunning: values['keep-running'] === true || values.yes !== true,
     workDir: values['work-dir'] ?? null,
+    port,
     seed,
     help: values.help === true,
   };

@@ -1,3 +1,4 @@
+import { plainNumbers } from './plain-words.js';
 /** A step that failed or ran past its time budget; the demo exits non-zero with this message. */
 export class DemoStepError extends Error {
   override name = 'DemoStepError';
@@ -29,7 +30,7 @@ export class Reporter {
 
   /** An indented detail line of the current step. */
   info(message: string): void {
-    this.write(`${this.stamp()}    ${message}`);
+    this.write(`${this.stamp()}    ${plainNumbers(message)}`);
   }
 
   /** A line for scripts: `NAME=value`. */
@@ -42,7 +43,7 @@ export class Reporter {
   }
 
   plain(message: string): void {
-    this.write(message);
+    this.write(plainNumbers(message));
   }
 
   /**

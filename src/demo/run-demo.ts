@@ -111,7 +111,7 @@ async function runScenario(options: DemoOptions, reporter: Reporter, facts: Demo
   const budget = (ms: number, waitsForPeople = false) => (options.yes ? ms : waitsForPeople ? null : ms * 2);
   const seed = options.seed ?? TUNING.seed;
   const system = await reporter.step('Start Flywheel (web, workers, bot) on embedded PGlite, and the simulated downstream', budget(90_000), async () => {
-    const s = await startSystem({ workDir: options.workDir });
+    const s = await startSystem({ workDir: options.workDir, port: options.port });
     started(s);
     reporter.info(`downstream ${s.downstream.url} (capacity ${TUNING.downstream.capacity}/s); Redis: ${s.redis}; data and logs in ${s.workDir}`);
     reporter.info(`dashboard ${s.baseUrl}/dashboard — log in at ${s.baseUrl}/login with the token below (admin)`);

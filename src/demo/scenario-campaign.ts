@@ -3,6 +3,7 @@ import { pendingApproval, settleApproval } from './approvals.js';
 import { type CampaignState, getCampaign, type LaunchOutcome, opsView, watchCampaign } from './campaign-api.js';
 import type { DemoContext } from './context.js';
 import { TUNING } from './tuning.js';
+import { capacityAndRate, perSec } from './plain-words.js';
 
 export interface DemoCampaign {
   id: string;
@@ -73,8 +74,10 @@ export async function planCampaign(ctx: DemoContext): Promise<DemoCampaign> {
     const v = await readPlan();
     return v.capacity.currentLoadPerSec === 0 ? v : undefined;
   }, { what: 'a capacity estimate without the welcome campaign', timeoutMs: 5000 }).catch(readPlan);
-  ctx.reporter.info(`capacity: ${view.capacity.reason}`);
-  ctx.reporter.info(`plan: ${view.plan.reason}`);
+  ctx.reporter.info(`capacity: the downstream takes ≈ ${perSec(view.capacity.capacityPerSec)} (${view.capacity.source}), ${perSec(view.capacity.currentLoadPerSec)} of it in use`);
+  ctx.reporter.info(
+    `plan: ${view.audienceSize} recipients at ${perSec(view.plan.sendRatePerSec)}${view.plan.etaSec != null ? `, about ${Math.round(view.plan.etaSec)} s` : ''}${view.plan.waves.length > 1 ? ` in ${view.plan.waves.length} waves` : ''}, leaving headroom for other traffic`,
+  );
   if (view.plan.sendRatePerSec <= 0) throw new Error(`the plan leaves no capacity for the campaign: ${view.plan.reason}`);
   // The plan's rate becomes the campaign's ceiling; the Ops controller steers beneath it.
   await ctx.api.json('PUT', `/api/v1/campaigns/${created.id}/limits`, { body: { ratePerSec: view.plan.sendRatePerSec } });
@@ -126,7 +129,7 @@ class ProgressLog {
     const p95 = ops?.campaign?.p95LatencyMs;
     this.ctx.reporter.info(
       `${c.status.padEnd(9)} delivered ${c.progress.delivered}/${c.progress.total} · ${this.rate().toFixed(0)}/s · limit ${c.limits.concurrency ?? '-'} in flight` +
-        `${p95 != null ? ` · p95 ${Math.round(p95)} ms` : ''}${ops?.campaign?.reason ? ` · ${ops.campaign.reason}` : ''}`,
+        `${p95 != null ? ` · p95 ${Math.round(p95)} ms` : ''} · ${capacityAndRate(ops?.campaign?.capacityPerSec, this.rate())}`,
     );
   }
 }
@@ -141,7 +144,8 @@ const watchWith = (ctx: DemoContext, log: ProgressLog, campaign: DemoCampaign, d
 /** Delivery at the planned rate, then the downstream loses capacity and the controller backs off. */
 export async function adaptDelivery(ctx: DemoContext, campaign: DemoCampaign): Promise<ProgressLog> {
   const log = new ProgressLog(ctx, campaign.id);
-  const before = await watchWith(ctx, log, campaign, (c) => c.status !== 'running' || c.progress.delivered >= c.progress.total * TUNING.adaptAtShare, `${Math.round(TUNING.adaptAtShare * 100)}% delivered`, 60_000);
+  // total is 0 until a worker has materialised the recipients (a launch only queues that step).
+  const before = await watchWith(ctx, log, campaign, (c) => c.status !== 'running' || (c.progress.total > 0 && c.progress.delivered >= c.progress.total * TUNING.adaptAtShare), `${Math.round(TUNING.adaptAtShare * 100)}% delivered`, 60_000);
   if (before.status !== 'running') throw new Error(`the campaign is ${before.status} before the capacity change${before.statusReason ? `: ${before.statusReason}` : ''}`);
   const rateBefore = log.rate();
   const limitBefore = before.limits.concurrency ?? null;

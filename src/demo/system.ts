@@ -6,6 +6,7 @@ import type { DownstreamHandle } from './context.js';
 import { type DemoTokens, demoConfigYaml } from './demo-config.js';
 import { findRedisServer, freePort } from '../redis/local-server.js';
 import { shutdownRedis, startDownstream, startFlywheel } from './processes.js';
+import { deleteKeys } from './redis-keys.js';
 import { TUNING } from './tuning.js';
 
 export interface DemoSystem {
@@ -30,7 +31,7 @@ const secret = () => randomBytes(16).toString('hex');
  * redis-server Flywheel starts itself (when installed), so a demo never shares
  * queues with anything else; the key prefix is unique per run as well.
  */
-export async function startSystem(options: { workDir: string | null }): Promise<DemoSystem> {
+export async function startSystem(options: { workDir: string | null; port?: number | null }): Promise<DemoSystem> {
   const workDir = options.workDir ? resolve(options.workDir) : await mkdtemp(join(tmpdir(), 'flywheel-demo-'));
   await mkdir(workDir, { recursive: true });
   const tokens: DemoTokens = { admin: secret(), operator: secret(), approvers: [secret(), secret()] };
@@ -48,8 +49,9 @@ export async function startSystem(options: { workDir: string | null }): Promise<
     }
   }
   const pgliteDir = join(workDir, 'pgdata');
+  const redisPrefix = `flywheel-demo-${runId}`;
   const configPath = join(workDir, 'flywheel.demo.yaml');
-  await writeFile(configPath, demoConfigYaml({ redisUrl, redisPrefix: `flywheel-demo-${runId}`, pgliteDir, tokens }), { mode: 0o600 });
+  await writeFile(configPath, demoConfigYaml({ redisUrl, redisPrefix, pgliteDir, tokens, port: options.port ?? 0 }), { mode: 0o600 });
 
   const downstreamSecret = secret();
   const downstream = await startDownstream({ secret: downstreamSecret, capacity: TUNING.downstream.capacity, baseLatencyMs: TUNING.downstream.baseLatencyMs, seed: TUNING.seed, logPath: join(workDir, 'downstream.log') });
@@ -95,6 +97,8 @@ export async function startSystem(options: { workDir: string | null }): Promise<
         const localRedis = flywheel.localRedisUrl();
         if (localRedis && flywheel.child.process.exitCode !== 0) await shutdownRedis(localRedis);
         await downstream.child.stop(5000);
+        // A private redis-server went with Flywheel; on a shared Redis (REDIS_URL) the run's keys are removed.
+        if (!flywheel.localRedisUrl()) await deleteKeys(redisUrl, redisPrefix).catch(() => {});
         if (!stopOptions.keepData) await rm(pgliteDir, { recursive: true, force: true });
       })();
       return stopping;

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { parse } from 'yaml';
+import { freePort } from '../../src/redis/local-server.js';
+import { TEST_REDIS_URL } from '../support/services.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LIMIT_MS = 180_000;
@@ -18,9 +22,9 @@ interface DemoRun {
 }
 
 /** Runs `scripts/demo.ts` (what `npm run demo` runs) to its end, killed at LIMIT_MS. */
-function runDemo(args: string[]): Promise<DemoRun> {
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<DemoRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -40,14 +44,21 @@ function runDemo(args: string[]): Promise<DemoRun> {
 describe('npm run demo', () => {
   it('reaches the end of the scenario unattended with --yes in under 3 minutes, prints a summary and stops everything', { timeout: LIMIT_MS + 60_000 }, async () => {
     const workDir = mkdtempSync(join(tmpdir(), 'flywheel-demo-test-'));
-    const run = await runDemo(['--yes', '--work-dir', workDir]);
+    const port = await freePort();
+    // On the shared Redis (REDIS_URL) rather than a private redis-server, so what the run leaves there shows.
+    const run = await runDemo(['--yes', '--port', String(port), '--work-dir', workDir], { REDIS_URL: TEST_REDIS_URL });
     const context = `exit ${run.code ?? run.signal} after ${Math.round(run.ms / 1000)} s\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`;
     assert.equal(run.code, 0, context);
     assert.ok(run.ms < LIMIT_MS, context);
 
     const line = (prefix: string) => run.stdout.split('\n').find((l) => l.startsWith(prefix));
     const dashboard = line('DASHBOARD_URL=')?.slice('DASHBOARD_URL='.length);
-    assert.match(dashboard ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, context);
+    assert.equal(dashboard, `http://127.0.0.1:${port}`, context);
+    // Plain words: no controller internals, no 15-digit floats.
+    const progress = run.stdout.split('\n').filter((l) => !l.startsWith('SUMMARY ')).join('\n');
+    assert.doesNotMatch(progress, /gradient/i);
+    assert.doesNotMatch(progress, /\d\.\d{4,}/);
+    assert.match(progress, /capacity ≈ \d+\/s, sending \d+(\.\d)?\/s/);
     assert.match(line('TOKEN=') ?? '', /^TOKEN=[0-9a-f]{32}$/, context);
     for (const step of ['1/9', '5/9', '9/9']) assert.ok(run.stdout.includes(` ${step} `), `progress line ${step}\n${context}`);
 
@@ -89,6 +100,12 @@ describe('npm run demo', () => {
     // Stopped: the service no longer answers and the embedded database folder is gone.
     await assert.rejects(fetch(`${dashboard}/healthz`, { signal: AbortSignal.timeout(2000) }));
     assert.equal(existsSync(join(workDir, 'pgdata')), false);
+    // And its keys are gone from the shared Redis.
+    const prefix = (parse(readFileSync(join(workDir, 'flywheel.demo.yaml'), 'utf8')) as { redis: { prefix: string } }).redis.prefix;
+    const redis = new Redis(TEST_REDIS_URL);
+    const left = [...(await redis.keys(`${prefix}:*`)), ...(await redis.keys(`{${prefix}:*`))];
+    await redis.quit();
+    assert.deepEqual(left, []);
     rmSync(workDir, { recursive: true, force: true }); // kept when the test fails, with the logs
   });
 });
