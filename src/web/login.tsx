@@ -46,7 +46,10 @@ export function safeNext(next: unknown): string {
   } catch {
     return '/';
   }
-  return url.origin === HERE ? `${url.pathname}${url.search}${url.hash}` : '/';
+  if (url.origin !== HERE) return '/';
+  // Dot segments can resolve to a path that starts with `//` (`/.//evil.example`, `/a/..//evil.example`):
+  // sent as it is, a browser reads that Location as another host. One leading slash keeps it a path.
+  return `/${url.pathname.replace(/^\/+/, '')}${url.search}${url.hash}`;
 }
 
 export function loginRoutes(options: { tokens: readonly TokenEntry[]; db: Kysely<Database>; clock: Clock; secureCookies: boolean }) {

@@ -77,6 +77,19 @@ describe('hostile input at the edge', () => {
     assert.equal((await ctx.deps.runtime.limits(campaign.id)).paused, false);
   });
 
+  it('checks a body whatever its content type says: multipart forms, JSON sent as text, plain text', async () => {
+    const form = new FormData();
+    form.set('decision', 'reject');
+    form.set('reason', 'no\u0000way');
+    // parseBody (every dashboard form) reads multipart too: refused before any handler sees it.
+    await refused(await app.request(`/dashboard/approvals/${crypto.randomUUID()}/decision`, { method: 'POST', headers: bearer(TOKENS.admin), body: form }), 'form.reason');
+    await refused(await post('/api/v1/events', '{"events":[{"name":"a\\u0000b"}]}', 'text/plain'), 'json.events.0.name');
+    await refused(await post('/api/v1/events', `${'['.repeat(5000)}`, 'text/plain'), 'json');
+    await refused(await post('/api/v1/events', 'plain\u0000text', 'text/plain'), 'body');
+    const broken = await app.request('/dashboard/approvals/x/decision', { method: 'POST', headers: { ...bearer(TOKENS.admin), 'content-type': 'multipart/form-data; boundary=zz' }, body: '--zz\r\nbroken' });
+    assert.equal(broken.status, 400);
+  });
+
   it('a bad Telegram webhook body with the right secret is a 400; the wrong secret a 401', async () => {
     const hook = (body: string, secret = SECRET, type = 'application/json') =>
       app.request('/telegram/webhook', { method: 'POST', headers: { 'content-type': type, 'x-telegram-bot-api-secret-token': secret }, body });
@@ -86,6 +99,8 @@ describe('hostile input at the edge', () => {
       assert.equal(res.status, 400, `${body}: ${await res.text()}`);
     }
     assert.equal((await hook('update_id=1', SECRET, 'application/x-www-form-urlencoded')).status, 400);
+    // grammY reads the body as JSON whatever the content type: so does the check.
+    assert.equal((await hook('{"update_id":2,"message":{"text":"/reject x \\u0000"}}', SECRET, 'text/plain')).status, 400);
     assert.equal((await hook('{"update_id":7}')).status, 200, 'an update with nothing to handle is accepted');
   });
 });

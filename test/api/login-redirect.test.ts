@@ -31,6 +31,16 @@ describe('the redirect after login', () => {
     }
   });
 
+  it('never answers a Location a browser reads as another host, even after dot segments resolve', async () => {
+    for (const hostile of ['/.//evil.example', '/..//evil.example', '/a/..//evil.example/x?y=1', '/%2e//evil.example', '/./\\evil.example', '/.///evil.example']) {
+      const res = await login(hostile);
+      assert.equal(res.status, 303, JSON.stringify(hostile));
+      const location = res.headers.get('location') ?? '';
+      assert.equal(new URL(location, 'http://localhost').origin, 'http://localhost', `${JSON.stringify(hostile)} -> ${location}`);
+      assert.ok(!/^\/[\/\\]/.test(location), `${JSON.stringify(hostile)} -> ${location}`);
+    }
+  });
+
   it('keeps a same-origin path with its query, as the URL parser resolved it', async () => {
     assert.equal((await login('/dashboard/campaigns?status=running')).headers.get('location'), '/dashboard/campaigns?status=running');
     assert.equal(safeNext('/admin/queues/../queues'), '/admin/queues');
