@@ -34,6 +34,7 @@ import { createCampaign } from '../src/campaigns/create.js';
 import { campaignInputSchema } from '../src/campaigns/input.js';
 import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
+import { DownstreamClient } from '../src/downstream/client.js';
 import type { DownstreamStatsSnapshot, TimeBucket } from './downstream/downstream-stats.js';
 import { createTestContext, type TestContext } from '../test/support/deps.js';
 import { seedUsers } from '../test/support/seed-users.js';
@@ -70,6 +71,8 @@ const num = (name: keyof typeof args) => {
 const BATCH_USERS = num('batch-users');
 const SINGLE_USERS = num('single-users');
 const A_CONCURRENCY = num('a-concurrency');
+/** Requests single mode keeps in flight in (a): deliveries concurrency × campaigns.sendersPerJob (its default, 8). */
+const SINGLE_IN_FLIGHT = A_CONCURRENCY * 8;
 /** The campaigns' channel.maxBatch: recipients per queue job, and per request in batch mode. */
 const MAX_BATCH = num('max-batch');
 const BARE_JOBS = num('bare-jobs');
@@ -170,6 +173,40 @@ async function startDownstream(): Promise<Downstream> {
       return (await (await fetch(`${url}/_stats${qs}`)).json()) as DownstreamStats;
     },
   };
+}
+
+/**
+ * The physical limit of single mode: one process sending the same signed single-recipient
+ * requests to the same no-op downstream through a keep-alive undici Pool (the delivery path's
+ * own DownstreamClient), with as many in flight as single mode keeps (deliveries concurrency
+ * × campaigns.sendersPerJob), no Redis, no Postgres, no queue. Requests/s.
+ */
+async function keepAliveHttp(ds: Downstream, requests: number, inFlight: number): Promise<number> {
+  await ds.control({ capacity: UNLIMITED, baseLatencyMs: 0, latencyJitter: 0, errorRate: 0, overloadErrorRate: 0 });
+  await ds.reset();
+  const client = new DownstreamClient({ connectionsPerOrigin: 128 });
+  const channel = { url: `${ds.url}/deliver`, mode: 'single', maxBatch: 1, timeoutMs: 10_000, headers: {} } as unknown as Parameters<DownstreamClient['request']>[0];
+  const campaignId = `keepalive-${randomBytes(4).toString('hex')}`;
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const userId = `u${i}`;
+        const idempotencyKey = `${campaignId}:${userId}`;
+        const body = { campaignId, userId, idempotencyKey, text: `Hi user ${i}`, reward: { mechanism: 'points', amount: 10 }, arm: null };
+        const result = await client.request(channel, SECRET, { campaignId, idempotencyKey, body });
+        if (!result.ok) failed += 1;
+      }
+    }),
+  );
+  const perSec = requests / ((performance.now() - started) / 1000);
+  await client.close();
+  if (failed > 0) throw new Error(`keep-alive baseline: ${failed} of ${requests} requests failed`);
+  await ds.reset();
+  return perSec;
 }
 
 /** Bare BullMQ no-op jobs/s: the approach of bench/noop-throughput.ts. */
@@ -620,11 +657,18 @@ try {
   const prefix = `benchdl_${randomBytes(4).toString('hex')}`;
   const throughputs: ThroughputResult[] = [];
   const bares: number[] = [];
+  const keepAlives: number[] = [];
   if (ONLY.has('a')) {
     note('(a) bare BullMQ no-op');
     bares.push(await bareNoop(`${prefix}a`));
     if (BATCH_USERS > 0) throughputs.push(await throughput(downstream, 'batch', BATCH_USERS));
-    if (SINGLE_USERS > 0) throughputs.push(await throughput(downstream, 'single', SINGLE_USERS));
+    if (SINGLE_USERS > 0) {
+      note('(a) plain keep-alive HTTP, one process');
+      keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
+      throughputs.push(await throughput(downstream, 'single', SINGLE_USERS));
+      note('(a) plain keep-alive HTTP again');
+      keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
+    }
     note('(a) bare BullMQ no-op again');
     bares.push(await bareNoop(`${prefix}b`));
   }
@@ -644,6 +688,14 @@ try {
     log(`bare BullMQ no-op (${BARE_JOBS} jobs, concurrency ${BARE_CONCURRENCY}): ${bares.map((b) => b.toFixed(0)).join(' and ')} jobs/s, mean ${bare.toFixed(0)} jobs/s`);
     log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight | worker max RSS |');
     log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    if (keepAlives.length > 0) {
+      const keepAlive = keepAlives.reduce((a, b) => a + b, 0) / keepAlives.length;
+      const single = throughputs.find((t) => t.mode === 'single');
+      log(
+        `plain keep-alive HTTP, one process (undici Pool, ${SINGLE_IN_FLIGHT} in flight, single-recipient signed requests, no Redis/Postgres/queue): ${keepAlives.map((k) => k.toFixed(0)).join(' and ')} requests/s, mean ${keepAlive.toFixed(0)}/s` +
+          (single ? `; single mode end to end ${single.deliveriesPerSec.toFixed(0)}/s = ${(single.deliveriesPerSec / keepAlive).toFixed(2)}× of it, after enqueue ${(single.deliveryPhasePerSec / keepAlive).toFixed(2)}×` : ''),
+      );
+    }
     for (const t of throughputs) {
       log(
         `| ${t.mode} | ${t.users} | ${t.materialiseSec.toFixed(2)} s | ${t.totalSec.toFixed(2)} s | ${t.deliveriesPerSec.toFixed(0)} | ${(t.deliveriesPerSec / bare).toFixed(2)}× | ${t.deliveryPhasePerSec.toFixed(0)} | ${(t.deliveryPhasePerSec / bare).toFixed(2)}× | ${t.batchJobsPerSec.toFixed(0)} | ${t.downstreamMessages} | ${t.duplicateMessages} | ${t.badSignatures} | ${t.maxInFlight} | ${fmt(t.rss?.maxRssMb, 1)} MB (tree ${fmt(t.rss?.maxTreeRssMb, 1)} MB) |`,
