@@ -41,7 +41,8 @@ const { values: args } = parseArgs({
     modes: { type: 'string', default: 'batch,single' },
     'max-batch': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '64' },
-    approvals: { type: 'string', default: '300' },
+    // Off by default: in the recorded run the approvals phase timed out waiting for the approvals queue to drain (open, see bench/RESULTS.md).
+    approvals: { type: 'string', default: '0' },
     'idle-sec': { type: 'string', default: '10' },
     'delivery-workers': { type: 'string', default: '8' },
   },
