@@ -29,6 +29,18 @@ export interface CardInput {
   source: 'internal' | 'external';
   summary: string;
   payload: Record<string, unknown>;
+  /** An outside evaluator's verdict (approvals.evaluator), shown next to Flywheel's own evidence. */
+  evaluation?: Record<string, unknown> | null;
+}
+
+const EvaluationShape = z.object({ evaluator: z.string(), verdict: z.string(), reason: z.string() });
+
+/** "Meta-Agent (meta.example.com): escalate: budget too high" */
+function evaluationFact(raw: Record<string, unknown> | null | undefined): CardFact[] {
+  const e = EvaluationShape.safeParse(raw);
+  if (!e.success) return [];
+  const said = e.data.verdict === 'none' ? 'no verdict' : e.data.verdict;
+  return [{ key: 'evaluation', label: 'Evaluator', value: `${said} (${e.data.evaluator})${e.data.reason ? `: ${e.data.reason}` : ''}` }];
 }
 
 const Reward = z.object({ mechanism: z.string(), amount: z.number() });
@@ -157,6 +169,11 @@ function genericFacts(payload: Record<string, unknown>): CardFact[] {
 
 /** The card of a request, from its kind and payload; a payload that does not fit its kind's shape falls back to every field. */
 export function approvalCard(input: CardInput, now: Date): ApprovalCard {
+  const card = kindCard(input, now);
+  return { ...card, facts: [...card.facts, ...evaluationFact(input.evaluation)] };
+}
+
+function kindCard(input: CardInput, now: Date): ApprovalCard {
   if (input.source === 'external')
     return { facts: Object.keys(input.payload).length ? genericFacts(input.payload) : [], preview: null, markdown: input.summary };
   if (input.kind === 'campaign.launch') {

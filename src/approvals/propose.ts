@@ -3,7 +3,9 @@ import { allowedJobId, approvalJobId, approvalsQueue } from '../../queues/approv
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
-import { evaluateProposal } from '../policy/evaluate.js';
+import { evaluateProposal, type PolicyVerdict } from '../policy/evaluate.js';
+import { type Evaluation, withEvaluation } from '../policy/with-evaluation.js';
+import { askEvaluator, evaluatorApplies } from './evaluator.js';
 import { payloadHash } from './payload-hash.js';
 import { insertRequest } from './store.js';
 import { escalateAt, expiresAt } from './timeouts.js';
@@ -41,19 +43,26 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
   const requester = proposal.requester ?? proposal.proposer;
   const base = { traceId: proposal.traceId, actor: requester, channel: 'policy', at: now };
   const handler = deps.actions.get(proposal.kind);
-  const verdict = handler
+  let verdict: PolicyVerdict = handler
     ? evaluateProposal({ kind: proposal.kind, proposer: proposal.proposer, params: proposal.params }, deps.config.policy)
-    : ({ outcome: 'refuse', reason: `no handler applies ${proposal.kind}` } as const);
+    : { outcome: 'refuse', reason: `no handler applies ${proposal.kind}` };
+  let evaluation: Evaluation | null = null;
+  if (verdict.outcome !== 'refuse' && evaluatorApplies(deps, proposal.proposer)) {
+    evaluation = await askEvaluator(deps, { kind: proposal.kind, proposer: proposal.proposer, summary: proposal.summary, params: proposal.params, traceId: proposal.traceId, policy: verdict });
+    const before = verdict.outcome;
+    verdict = withEvaluation(verdict, evaluation, proposal.kind, deps.config.policy);
+    await appendAudit(deps.db, { ...base, actor: evaluation.evaluator, channel: 'evaluator', action: 'proposal.evaluated', subjectType: 'action', subjectId: proposal.kind, data: { ...evaluation, policy: before, outcome: verdict.outcome } });
+  }
 
   if (verdict.outcome === 'refuse') {
-    await appendAudit(deps.db, { ...base, action: 'proposal.refused', subjectType: 'action', subjectId: proposal.kind, data: { reason: verdict.reason, params: proposal.params } });
+    await appendAudit(deps.db, { ...base, action: 'proposal.refused', subjectType: 'action', subjectId: proposal.kind, data: { reason: verdict.reason, params: proposal.params, evaluation } });
     return { outcome: 'refused', reason: verdict.reason };
   }
   if (verdict.outcome === 'apply') {
     // A retried proposal (same idempotency key) finds its job queued already.
     const key = proposal.idempotencyKey ?? `${proposal.traceId}:${payloadHash(proposal.params)}`;
     const applyJobId = allowedJobId(createHash('sha256').update(`${proposal.kind}\n${key}`).digest('hex').slice(0, 32));
-    await appendAudit(deps.db, { ...base, action: 'proposal.allowed', subjectType: 'action', subjectId: proposal.kind, data: { params: proposal.params, applyJobId } });
+    await appendAudit(deps.db, { ...base, action: 'proposal.allowed', subjectType: 'action', subjectId: proposal.kind, data: { params: proposal.params, applyJobId, evaluation } });
     await deps.queues.enqueue(approvalsQueue, 'apply-allowed', { traceId: proposal.traceId, kind: proposal.kind, params: proposal.params, requester }, { jobId: applyJobId });
     return { outcome: 'applied', applyJobId };
   }
@@ -82,6 +91,7 @@ export async function propose(deps: Deps, proposal: Proposal): Promise<ProposalO
       escalateAt: deadlines.escalateAt,
       idempotencyKey: proposal.idempotencyKey ?? null,
       requesterPerson: proposal.requesterPerson ?? requester,
+      evaluation: evaluation ? { ...evaluation } : null,
     }, { renewAfterRefusal: handler?.renewAfterRefusal });
     if (inserted.created) {
       await appendAudit(trx, {

@@ -10,7 +10,7 @@ export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDe
   if (!row) throw new ApprovalNotFoundError(id);
   const audit = await deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).orderBy('seq').execute();
   const history = audit.map((a) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
-  const card = approvalCard({ kind: row.kind, source: row.source, summary: row.summary, payload: row.payload }, deps.clock.now());
+  const card = approvalCard({ kind: row.kind, source: row.source, summary: row.summary, payload: row.payload, evaluation: row.evaluation }, deps.clock.now());
   return toDetail(row, await decisionsOf(deps.db, id), cardText(card), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history, card });
 }
 

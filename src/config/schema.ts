@@ -165,6 +165,12 @@ export const configSchema = z.strictObject({
       backoffMaxMs: z.number().int().positive().default(300_000).describe('longest wait between two attempts'),
       timeoutMs: z.number().int().positive().default(10_000).describe('a receiver answering slower than this counts as failed'),
     }),
+    evaluator: section({
+      url: z.string().default('').describe('an outside evaluator (the Meta-Agent) POSTed each proposal of the listed proposers before the policy rules; empty: off'),
+      proposers: z.array(z.string().min(1)).default(['growth']).describe('whose proposals go to the evaluator'),
+      timeoutMs: z.number().int().positive().default(5000).describe('no verdict within this: a person decides'),
+      secret: z.string().default('').describe('signs the evaluation requests (x-flywheel-signature, as the decision webhooks); empty: unsigned'),
+    }),
   }),
   policy: policyConfigSchema.describe('guardrails, proposers and approver roles per action kind'),
   telegram: section({

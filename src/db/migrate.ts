@@ -7,20 +7,30 @@ import { migrations } from '../../migrations/index.js';
  * migrator's own tables are pinned to the session's current schema: Kysely's
  * introspection otherwise finds them in any schema of the database (another
  * tenant's or test's) and then fails to lock a table that is not on the search_path.
+ *
+ * It runs inside one transaction, which Kysely's migrator then uses for its lock too:
+ * given a plain connection, Kysely (0.29) takes a session-level `pg_advisory_lock` in one
+ * statement and releases it in another. Behind PgBouncer in transaction mode those two can
+ * land on different server connections: the unlock misses and the lock stays with a pooled
+ * connection, so every later migration in the database (the lock id is global, whatever the
+ * schema) waits for it for up to an hour. Inside one transaction lock, migrations and unlock
+ * share a server connection.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema ?? 'public';
-  const migrator = new Migrator({
-    db: withSchemaIntrospection(db, schema),
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-    // Migrations are numbered by issue (WORKFLOW.md) and land in any order: 0011 may arrive after 0012 ran.
-    allowUnorderedMigrations: true,
+  return db.transaction().execute(async (trx) => {
+    const migrator = new Migrator({
+      db: withSchemaIntrospection(trx, schema),
+      provider: { getMigrations: async () => migrations },
+      migrationTableSchema: schema,
+      // Migrations are numbered by issue (WORKFLOW.md) and land in any order: 0011 may arrive after 0012 ran.
+      allowUnorderedMigrations: true,
+    });
+    const result = await migrator.migrateToLatest();
+    if (result.error) throw result.error;
+    return result;
   });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
 }
 
 /**

@@ -86,6 +86,13 @@ describe('dashboard sessions', () => {
     await refused(await cancel({ cookie: session.cookie, origin: 'http://localhost:8080' }));
     await refused(await cancel({ cookie: session.cookie, origin: 'http://sub.localhost' }));
     await refused(await cancel({ cookie: session.cookie, 'x-csrf-token': 'wrong' }));
+    for (const origin of ['null', 'https://localhost', 'http://localhost.evil.example', 'http://evil.example/http://localhost']) await refused(await cancel({ cookie: session.cookie, origin }));
+    await refused(await cancel({ cookie: session.cookie, referer: 'http://localhost/dashboard' }));
+    // Another session's CSRF token (the attacker's own login) does not fit this session.
+    await refused(await cancel({ cookie: session.cookie, 'x-csrf-token': (await login(web1, TOKENS.viewer)).csrf }));
+    // Bull Board's writes sit behind the same check.
+    const board = await web1.request('http://localhost/admin/queues/api/queues/telegram/pause', { method: 'PUT', headers: { cookie: session.cookie, origin: 'http://evil.example' } });
+    assert.equal(board.status, 403);
     assert.equal((await cancel({ cookie: session.cookie, origin: 'http://localhost' })).status, 404);
     assert.equal((await cancel({ cookie: session.cookie, 'x-csrf-token': session.csrf })).status, 404);
     assert.equal((await cancel(bearer(TOKENS.operator))).status, 404);

@@ -9,6 +9,7 @@ import { QUEUE_DEFINITIONS } from '../../queues/registry.js';
 import { materialised } from '../support/materialised.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
+import { login } from '../support/session.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 
 // Guardrail at 5 recipients: a launch to 20 waits for approval.
@@ -95,6 +96,36 @@ describe('a campaign waiting for approval', () => {
     const triggerable = QUEUE_DEFINITIONS.filter((q) => q.triggerable).map((q) => q.name);
     assert.deepEqual(triggerable.filter((name) => !reviewed.includes(name)), []);
     for (const guarded of ['campaigns', 'approvals', 'deliveries', 'ops-control', 'telegram']) assert.ok(!triggerable.includes(guarded), guarded);
+  });
+
+  it('starts by no other door either: resume (API or dashboard form), another launch, any queue through the jobs API', async () => {
+    const { id, approvalId } = await pendingLaunch('bypass via other doors');
+    const refusals: string[] = [];
+    const expectRefused = async (what: string, res: Response) => {
+      if (res.status < 400 || res.status >= 500) refusals.push(`${what} -> ${res.status} ${await res.text()}`);
+    };
+    await expectRefused('API resume', await call('POST', `/api/v1/campaigns/${id}/resume`, {}));
+    const session = await login(app, TOKENS.operator);
+    const form = (path: string) =>
+      app.request(`http://localhost${path}`, {
+        method: 'POST',
+        headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+        body: new URLSearchParams({ csrf: session.csrf }).toString(),
+      });
+    const resumed = await form(`/dashboard/campaigns/${id}/resume`);
+    if (resumed.status === 303) assert.equal((await getCampaign(ctx.deps.db, id))?.status, 'pending_approval', 'the dashboard resume form left it waiting');
+    else await expectRefused('dashboard resume', resumed);
+    // A second launch asks again (or says it is waiting); it never starts the campaign.
+    await call('POST', `/api/v1/campaigns/${id}/launch`);
+    for (const queue of QUEUE_DEFINITIONS.filter((q) => !q.triggerable)) {
+      for (const name of ['start', 'apply', 'materialise', 'resume', 'deliver', 'notify']) {
+        await expectRefused(`jobs ${queue.name}/${name}`, await call('POST', `/api/v1/jobs/${queue.name}`, { name, data: { campaignId: id, requestId: approvalId } }));
+      }
+    }
+    assert.deepEqual(refusals, []);
+    assert.equal((await getCampaign(ctx.deps.db, id))?.status, 'pending_approval');
+    assert.equal(await deliveries(id), 0);
+    assert.equal((await ctx.deps.db.selectFrom('approval_requests').select('status').where('id', '=', approvalId).executeTakeFirstOrThrow()).status, 'pending');
   });
 
   async function approve(approvalId: string) {

@@ -4,6 +4,9 @@ import { createApp } from '../../src/api/app.js';
 import { propose, type Proposal } from '../../src/approvals/propose.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
 import { verifyAuditLog } from '../../src/audit/store.js';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { findPgbouncer, type LocalPgbouncer, startPgbouncer } from '../support/pgbouncer.js';
 import { recordingAction } from '../support/recording-action.js';
@@ -53,6 +56,22 @@ describe('Postgres through PgBouncer in transaction pooling mode', { skip: missi
     await ctx?.cleanup();
     await downstream.stop();
     await bouncer?.stop();
+  });
+
+  it('leaves no advisory lock on a pooled connection after several processes migrate at once', async () => {
+    // Kysely's migrator locks with a session-level advisory lock; through a transaction pooler its
+    // unlock can miss, and a leaked lock stalls every later migration in the database for an hour.
+    const handles = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ url: bouncer.url, pgliteDir: '', poolSize: 3 })));
+    try {
+      for (let round = 0; round < 3; round++) await Promise.all(handles.map((h) => migrateToLatest(h.db)));
+      const ports = await bouncer.serverPorts();
+      const leaked = await sql<{ pid: number }>`
+        select a.pid from pg_locks l join pg_stat_activity a using (pid)
+        where l.locktype = 'advisory' and l.granted and a.state = 'idle' and a.client_port = any(${ports}::int[])`.execute(ctx.deps.db);
+      assert.deepEqual(leaked.rows, [], 'an idle pooled server connection holds an advisory lock');
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
   });
 
   it('gives exactly one outcome when two channels race on a request, with both decisions audited', async () => {

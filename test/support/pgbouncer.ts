@@ -25,6 +25,8 @@ export interface LocalPgbouncer {
   url: string;
   /** pgbouncer's SHOW STATS row for the pooled database. */
   stats(): Promise<Record<string, string>>;
+  /** The local ports of pgbouncer's connections to Postgres (pg_stat_activity.client_port). */
+  serverPorts(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,10 @@ export async function startPgbouncer(upstream: string, schema: string): Promise<
     async stats() {
       const rows = await admin<Record<string, string>>('SHOW STATS');
       return rows.find((row) => row.database === database) ?? {};
+    },
+    async serverPorts() {
+      const rows = await admin<Record<string, string>>('SHOW SERVERS');
+      return rows.filter((row) => row.database === database).map((row) => Number(row.local_port));
     },
     stop,
   };
