@@ -33,6 +33,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     pool.on('error', () => {}); // an idle client's error is reported again on its next query
+    // pg-pool listens for a client's errors only while it is idle: a server restart that cuts a client
+    // checked out between two statements (inside a transaction) would be an uncaught exception and
+    // take the worker down. The statement in progress, or the next one, fails with the error instead.
+    pool.on('connect', (client) => client.on('error', () => {}));
     // Fail at start with a sentence, rather than with pg-pool's stack trace at the first query.
     try {
       await pool.query('select 1');
