@@ -78,7 +78,8 @@ describe('simulated downstream process', () => {
     const arrivals = (await buckets(startedAt, 10)).filter((b) => b.arrived > 0);
     const spreadMs = arrivals.length === 0 ? 0 : arrivals.at(-1)!.start - arrivals[0]!.start + 10;
     assert.ok(ok.length >= 10 && ok.length <= 25 + (spreadMs * 50) / 1000, `${ok.length} served over ${spreadMs} ms of arrivals`);
-    assert.ok(refused.length >= 70, `${refused.length} refused`);
+    // The rest is refused: the same allowance for what drained while the burst arrived.
+    assert.ok(refused.length > 0 && refused.length >= 75 - (spreadMs * 50) / 1000, `${refused.length} refused over ${spreadMs} ms of arrivals`);
     assert.ok(refused.every((r) => Number(r.headers.get('retry-after')) >= 1));
     const stats = await downstream.stats();
     assert.equal(stats.received, 100);
