@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { createApp } from '../src/api/app.js';
+import { withoutEnvOverrides } from '../src/config/env-overrides.js';
 import { ensureRedis, freePort } from '../src/redis/local-server.js';
 import { createTestContext, testConfigTree, type TestContext } from '../test/support/deps.js';
 import { startPgbouncer } from '../test/support/pgbouncer.js';
@@ -109,7 +110,7 @@ interface WorkerProcess {
 /** A worker as the Procfile runs it (`node dist/src/entry/worker.js`): tsx would compile the tree in each of the ten. */
 function startWorkerProcess(configPath: string, queues: string): WorkerProcess {
   const child = spawn(process.execPath, ['dist/src/entry/worker.js'], {
-    env: { ...process.env, FLYWHEEL_CONFIG: configPath, WORKER_QUEUES: queues },
+    env: { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: configPath, WORKER_QUEUES: queues },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
