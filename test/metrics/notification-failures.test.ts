@@ -37,7 +37,8 @@ describe('notification failures on /metrics, from real Bot API calls', () => {
   });
 
   it('counts a send Telegram answered with a 502 (retried later) and one a chat refused for good, not the sends that went through', async () => {
-    const sendTo = (chat: number) => (c: RecordedCall) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat && String(c.params.text).includes('notify-fails');
+    const sendTo = (chat: number) => (c: RecordedCall) =>
+      c.method === 'sendMessage' && Number(c.params.chat_id) === chat && String(c.params.text).includes('notify-fails');
     const answers = (chat: number) => telegram.calls.filter(sendTo(chat)).map((c) => c.answered);
     const before = await telegramFailures();
     const endOutage = telegram.failWhile(502, sendTo(FIRST_CHAT));
