@@ -1,5 +1,5 @@
 import type { RedisClient as Redis } from '../redis/connect.js';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { type Acquired, FleetLimiter, type LimitFields, type LiveLimits } from './fleet-limiter.js';
 import { campaignKeys, runningSetKey } from './keys.js';
@@ -71,9 +71,13 @@ export class CampaignRuntime {
 
   // --- limits ---
 
-  /** A campaign starting to send: the initial limit under the operator's cap, not paused (slow start). */
-  async start(campaignId: string): Promise<void> {
-    const cap = await this.capFromPostgres(campaignId);
+  /**
+   * A campaign starting to send: the initial limit under the operator's cap, not paused (slow start).
+   * Called inside the transaction that moved it to running, like every write of the pause flag: the
+   * campaign row's lock orders them, so a pause that commits after the start is never overwritten.
+   */
+  async start(campaignId: string, trx: Transaction<Database>): Promise<void> {
+    const cap = await this.capFromPostgres(campaignId, trx);
     await this.limiter.writeRestored(campaignId, { concurrency: String(this.options.initialLimit), ...capFields(cap) }, true);
     await this.markRunning(campaignId);
   }
@@ -82,9 +86,14 @@ export class CampaignRuntime {
    * Rebuilds a campaign's limits in Redis from Postgres when they are missing (a FLUSHALL,
    * a restart without persistence): its status decides paused, its cap is the ceiling,
    * and the controller's limit starts again from the initial one. True when written.
+   * Reads under the campaign row's lock, so a pause committing meanwhile is seen.
    */
   async restore(campaignId: string): Promise<boolean> {
-    const row = await this.options.db.selectFrom('campaigns').select(['status', 'limits_cap']).where('id', '=', campaignId).executeTakeFirst();
+    return this.options.db.transaction().execute(async (trx) => (await this.restoreLocked(trx, campaignId)).written);
+  }
+
+  private async restoreLocked(trx: Transaction<Database>, campaignId: string) {
+    const row = await trx.selectFrom('campaigns').select(['status', 'limits_cap']).where('id', '=', campaignId).forUpdate().executeTakeFirst();
     // A campaign that is not running (or is gone) is restored paused: nothing is sent for it.
     const paused = row?.status !== 'running';
     const written = await this.limiter.writeRestored(campaignId, {
@@ -93,7 +102,21 @@ export class CampaignRuntime {
       ...(paused ? { paused: '1' } : {}),
     });
     if (row && ['running', 'paused'].includes(row.status)) await this.markRunning(campaignId);
-    return written;
+    return { written, status: row?.status };
+  }
+
+  /**
+   * Makes the live copy agree with Postgres (the reconciler): limits restored when missing, the
+   * pause flag set for a paused campaign and lifted for a running one (its resume's Redis write
+   * was lost). Decided and written under the campaign row's lock, as pause and resume write it,
+   * so a pause or resume committing meanwhile is ordered before or after, never undone.
+   */
+  async sync(campaignId: string): Promise<void> {
+    await this.options.db.transaction().execute(async (trx) => {
+      const { status } = await this.restoreLocked(trx, campaignId);
+      if (status === 'running') await this.resume(campaignId);
+      else if (status === 'paused') await this.pause(campaignId);
+    });
   }
 
   /** The limits the fleet applies now (controller's values within the cap). */
@@ -120,8 +143,8 @@ export class CampaignRuntime {
   }
 
   /** The operator's cap as Postgres holds it. */
-  async capFromPostgres(campaignId: string): Promise<OperatorCap> {
-    const row = await this.options.db.selectFrom('campaigns').select('limits_cap').where('id', '=', campaignId).executeTakeFirst();
+  async capFromPostgres(campaignId: string, db: Kysely<Database> = this.options.db): Promise<OperatorCap> {
+    const row = await db.selectFrom('campaigns').select('limits_cap').where('id', '=', campaignId).executeTakeFirst();
     return row?.limits_cap ?? {};
   }
 
@@ -138,6 +161,8 @@ export class CampaignRuntime {
 
   // Writes below never restore first (no Postgres read, so they are safe inside a caller's
   // transaction): a hash without `epoch` is rebuilt from Postgres, which already holds the change.
+  // Callers write the pause flag inside the transaction that changed the status (its row lock
+  // orders them against each other and the reconciler, see sync).
 
   /** Every worker stops taking leases for the campaign from its next request on. */
   async pause(campaignId: string): Promise<void> {

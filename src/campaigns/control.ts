@@ -44,11 +44,13 @@ export async function requestLaunch(deps: Deps, id: string, by: { proposer: stri
  * Pauses on every worker at once: the limiter refuses new sends from the next request on.
  * Postgres (the truth) is written first and Redis only inside its transaction, so a
  * refused write changes nothing, and a failed Redis call rolls the Postgres change back.
+ * Holding the campaign row's lock while Redis is written orders this against a resume,
+ * a start and the reconciler (which write the same flag under the same lock).
  */
 export async function pauseCampaign(deps: Deps, id: string, reason: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
   // The state and its audit entry change together: nobody sees a pause without its reason on record.
-  return committedThenCompensated(deps, id, 'paused', async (trx) => {
+  return committedThenCompensated(deps, id, liftUnlessStopped, async (trx) => {
     if (!(await transition(trx, id, ['running', 'scheduled'], 'paused', now, { status_reason: reason }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.paused', subjectType: 'campaign', subjectId: id, data: { reason }, at: now });
     await deps.runtime.pause(id);
@@ -56,33 +58,52 @@ export async function pauseCampaign(deps: Deps, id: string, reason: string, acto
   });
 }
 
-/** Runs `change` in a transaction; if it paused the limiter but did not commit, resumes it unless the campaign is `kept` anyway. */
-async function committedThenCompensated(deps: Deps, id: string, kept: 'paused' | 'cancelled', change: (trx: Transaction<Database>) => Promise<boolean>): Promise<boolean> {
+/** A pause (or cancel) that did not commit: the flag it set is lifted unless Postgres stops the campaign anyway. */
+const liftUnlessStopped = async (deps: Deps, status: string | undefined, id: string) => {
+  if (status !== undefined && status !== 'paused' && status !== 'cancelled') await deps.runtime.resume(id);
+};
+
+/** Runs `change` in a transaction; if it wrote Redis but did not commit, `compensate` sees the status Postgres still holds. */
+async function committedThenCompensated(
+  deps: Deps,
+  id: string,
+  compensate: (deps: Deps, status: string | undefined, id: string) => Promise<void>,
+  change: (trx: Transaction<Database>) => Promise<boolean>,
+): Promise<boolean> {
   try {
     return await deps.db.transaction().execute(change);
   } catch (error) {
-    const campaign = await getCampaign(deps.db, id).catch(() => undefined);
-    if (campaign && campaign.status !== kept && campaign.status !== 'paused') await deps.runtime.resume(id).catch(() => {});
+    const status = (await getCampaign(deps.db, id).catch(() => undefined))?.status;
+    await compensate(deps, status, id).catch(() => {});
     throw error;
   }
 }
 
-/** Resumes a paused campaign now (the caller has the right to: an operator, or the policy). */
+/**
+ * Resumes a paused campaign now (the caller has the right to: an operator, or the policy).
+ * The flag is lifted inside the transaction, under the row's lock: a pause that commits after
+ * this resume is written after it, never undone by it.
+ */
 export async function resumeCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  const moved = await deps.db.transaction().execute(async (trx) => {
-    if (!(await transition(trx, id, ['paused'], 'running', now, { status_reason: null }))) return false;
-    await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.resumed', subjectType: 'campaign', subjectId: id, data: {}, at: now });
-    return true;
-  });
-  if (!moved) return false;
-  await deps.runtime.resume(id);
-  return true;
+  return committedThenCompensated(
+    deps,
+    id,
+    async (d, status) => {
+      if (status === 'paused') await d.runtime.pause(id);
+    },
+    async (trx) => {
+      if (!(await transition(trx, id, ['paused'], 'running', now, { status_reason: null }))) return false;
+      await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.resumed', subjectType: 'campaign', subjectId: id, data: {}, at: now });
+      await deps.runtime.resume(id);
+      return true;
+    },
+  );
 }
 
 export async function cancelCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
-  const moved = await committedThenCompensated(deps, id, 'cancelled', async (trx) => {
+  const moved = await committedThenCompensated(deps, id, liftUnlessStopped, async (trx) => {
     if (!(await transition(trx, id, ['draft', 'pending_approval', 'scheduled', 'running', 'paused'], 'cancelled', now, { finished_at: now }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.cancelled', subjectType: 'campaign', subjectId: id, data: {}, at: now });
     await deps.runtime.pause(id);

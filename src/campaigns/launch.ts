@@ -86,11 +86,11 @@ export async function startCampaign(deps: Deps, campaignId: string, traceId: str
   const moved = await deps.db.transaction().execute(async (trx) => {
     if (!(await transition(trx, campaignId, ['pending_approval', 'draft', 'scheduled'], 'running', now, { launched_at: now, status_reason: null }))) return false;
     await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.started', subjectType: 'campaign', subjectId: campaignId, data: { audienceSize: campaign.audience_size }, at: now });
+    // Slow start at the initial limit under the operator's cap, until the Ops controller's first step.
+    await deps.runtime.start(campaignId, trx);
     return true;
   });
   if (!moved) return { status: (await getCampaign(deps.db, campaignId))!.status };
-  // Slow start at the initial limit under the operator's cap, until the Ops controller's first step.
-  await deps.runtime.start(campaignId);
   // The recipients are written by a worker, a chunk at a time: this answers in milliseconds whatever the audience.
   await enqueueMaterialise(deps, campaignId, traceId);
   return { status: 'running', materialising: true };

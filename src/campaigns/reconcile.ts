@@ -12,15 +12,11 @@ import { runningCampaignIds } from './store.js';
 export async function reconcile(deps: Deps, traceId: string): Promise<{ campaigns: number; batchesEnqueued: number; completed: number }> {
   let batchesEnqueued = 0;
   let completed = 0;
-  for (const paused of await deps.db.selectFrom('campaigns').select('id').where('status', '=', 'paused').execute()) {
-    await deps.runtime.restore(paused.id);
-    await deps.runtime.pause(paused.id);
-  }
+  // Limits restored, the pause flag set or lifted (a lost resume), each under the campaign's row lock.
+  for (const paused of await deps.db.selectFrom('campaigns').select('id').where('status', '=', 'paused').execute()) await deps.runtime.sync(paused.id);
   const ids = await runningCampaignIds(deps.db);
   for (const id of ids) {
-    await deps.runtime.restore(id);
-    // Postgres says running: a pause flag left in Redis (its resume was lost) is lifted.
-    await deps.runtime.resume(id);
+    await deps.runtime.sync(id);
     // A launch whose materialisation was lost (Redis flushed, the job failed for good) resumes at its cursor.
     const row = await deps.db.selectFrom('campaigns').select('materialised_at').where('id', '=', id).executeTakeFirstOrThrow();
     if (!row.materialised_at) await enqueueMaterialise(deps, id, traceId);

@@ -37,7 +37,7 @@ describe('the campaign runtime', () => {
   }
 
   it('writes an operator cap to Postgres first, and the limiter applies it over the controller', async () => {
-    await ctx.deps.runtime.start(id);
+    await ctx.deps.db.transaction().execute((trx) => ctx.deps.runtime.start(id, trx));
     await ctx.deps.runtime.setCap(id, { concurrency: 2, ratePerSec: 1000 });
     const row = await ctx.deps.db.selectFrom('campaigns').select('limits_cap').where('id', '=', id).executeTakeFirstOrThrow();
     assert.deepEqual(row.limits_cap, { concurrency: 2, ratePerSec: 1000 });
@@ -87,7 +87,7 @@ describe('the campaign runtime', () => {
 
   it('bulk grants never exceed the rate cap over a second', async () => {
     await ctx.deps.runtime.setCap(id, { concurrency: 1000, ratePerSec: 20 });
-    await ctx.deps.runtime.start(id);
+    await ctx.deps.db.transaction().execute((trx) => ctx.deps.runtime.start(id, trx));
     const started = Date.now();
     let granted = 0;
     while (Date.now() - started < 1000) {
