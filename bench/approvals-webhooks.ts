@@ -33,6 +33,8 @@ const ctx = await createTestContext({
       ],
     },
     workers: { concurrency: { 'approval-webhooks': 16 } },
+    // config.database.poolSize's default, as a deployed process has it (the test support's 4 suits many test files at once).
+    database: { poolSize: 10 },
   },
 });
 const workers = await startTestWorkers(ctx);

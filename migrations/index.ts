@@ -10,6 +10,7 @@ import * as m0010 from './0010_sessions.js';
 import * as m0012 from './0012_experiment_hash.js';
 import * as m0011 from './0011_external_approvals.js';
 import * as m0011b from './0011b_audit_subject.js';
+import * as m0011c from './0011c_audit_seal.js';
 import * as m0014 from './0014_dashboard_indexes.js';
 import * as m0014b from './0014b_approval_list_index.js';
 import * as m0015 from './0015_delivery_summaries.js';
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0016_delivery_runtime': m0016,
   '0015_delivery_summaries': m0015,
   '0014b_approval_list_index': m0014b,
+  '0011c_audit_seal': m0011c,
 };

@@ -210,8 +210,10 @@ export function renderConfigReference(): string {
 # Configuration reference
 
 Flywheel reads one YAML file: \`FLYWHEEL_CONFIG\`, else \`./flywheel.yaml\`, else the built-in
-configuration, which wires the environment variables in the *env* column below and leaves every
-other key at its default. Copy \`flywheel.example.yaml\` to start. Any value may be
+configuration, which leaves every key at its default. The environment variables in the *env*
+column below override the file's value whenever they are set and not empty, whether or not the
+file refers to them (\`WORKER_QUEUES=delivery\` on a Procfile line means the same with any config
+file). Copy \`flywheel.example.yaml\` to start. Any value may be
 \`\${VAR}\` (start fails when \`VAR\` is unset) or \`\${VAR:-default}\`. Unknown keys and wrong
 types stop the start with the key named. Secrets (tokens, secrets, URLs with passwords) are
 redacted wherever the config is shown (\`GET /api/v1/status\`).

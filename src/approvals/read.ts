@@ -1,3 +1,4 @@
+import { auditBySubject } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
 import { approvalCard, cardText } from './card.js';
@@ -8,7 +9,7 @@ import { type ApprovalDetail, type ApprovalView, toDetail, toView } from './view
 export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDetail> {
   const row = await getRequest(deps.db, id);
   if (!row) throw new ApprovalNotFoundError(id);
-  const audit = await deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).orderBy('seq').execute();
+  const audit = await auditBySubject(deps.db, id);
   const history = audit.map((a) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
   const card = approvalCard({ kind: row.kind, source: row.source, summary: row.summary, payload: row.payload, evaluation: row.evaluation }, deps.clock.now());
   return toDetail(row, await decisionsOf(deps.db, id), cardText(card), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history, card });

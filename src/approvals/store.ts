@@ -103,7 +103,7 @@ export async function insertDecision(
   db: Db,
   d: { requestId: string; channel: Channel; actor: string; actorPerson?: string; decision: 'approve' | 'reject'; reason: string; payloadHash: string; at: Date },
 ) {
-  await db
+  return db
     .insertInto('approval_decisions')
     .values({
       request_id: d.requestId,
@@ -115,18 +115,13 @@ export async function insertDecision(
       payload_hash: d.payloadHash,
       decided_at: d.at,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-/** Moves a pending request to a final status; false when it was no longer pending. */
-export async function finishRequest(db: Db, id: string, status: Exclude<Status, 'pending'>, resolution: string, at: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('approval_requests')
-    .set({ status, resolution, decided_at: at })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Moves a pending request to a final status; the row as it is now, or undefined when it was no longer pending. */
+export async function finishRequest(db: Db, id: string, status: Exclude<Status, 'pending'>, resolution: string, at: Date): Promise<RequestRow | undefined> {
+  return db.updateTable('approval_requests').set({ status, resolution, decided_at: at }).where('id', '=', id).where('status', '=', 'pending').returningAll().executeTakeFirst();
 }
 
 /** Marks an approval used; false when it was used already or is not approved. */

@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
+import { request } from 'undici';
 import { approvalWebhooksQueue, webhookJobId } from '../../queues/approval-webhooks.js';
-import { appendAudit } from '../audit/store.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { callbackHostAllowed } from './external-policy.js';
-import { decisionsOf, getRequest } from './store.js';
+import { recordAttempt } from './webhook-attempts.js';
+import { decisionsOf, getRequest, type RequestRow } from './store.js';
 import { signWebhook } from './webhook-signature.js';
 
 /** The event id of a request's final outcome: one per request and outcome, so a receiver can dedupe on it. */
@@ -14,10 +15,16 @@ export const outcomeEventId = (requestId: string, status: string) => `${requestI
  * In the transaction that makes a request final: the outcome event to POST to its
  * callbackUrl, stored with its body, so the event exists exactly when the outcome does.
  */
-export async function recordOutcomeEvent(trx: Transaction<Database>, id: string, at: Date): Promise<string | null> {
-  const row = await getRequest(trx, id);
+export async function recordOutcomeEvent(
+  trx: Transaction<Database>,
+  id: string,
+  at: Date,
+  /** The request and its decisions as this transaction left them, when the caller has read them already. */
+  known?: { row: RequestRow; decisions: Awaited<ReturnType<typeof decisionsOf>> },
+): Promise<string | null> {
+  const row = known?.row ?? (await getRequest(trx, id));
   if (!row?.callback_url || !row.client_id || row.status === 'pending') return null;
-  const decisions = await decisionsOf(trx, id);
+  const decisions = known?.decisions ?? (await decisionsOf(trx, id));
   const eventId = outcomeEventId(id, row.status);
   const body = JSON.stringify({
     id: eventId,
@@ -90,7 +97,9 @@ export async function deliverWebhook(deps: Deps, eventId: string): Promise<Deliv
   else if (!callbackHostAllowed(url, settings.allowedHosts)) error = `host ${url.hostname} is not in approvals.webhooks.allowedHosts`;
   else {
     try {
-      const response = await fetch(url, {
+      // undici's request, not the global fetch: the same keep-alive connections per origin, without the
+      // WHATWG stream layers that made fetch the CPU cost of a delivery (see ARCHITECTURE, HTTP client).
+      const response = await request(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -99,11 +108,10 @@ export async function deliverWebhook(deps: Deps, eventId: string): Promise<Deliv
           'x-flywheel-signature': signWebhook(secret, hook.body, Math.floor(Date.now() / 1000)),
         },
         body: hook.body,
-        redirect: 'manual',
         signal: AbortSignal.timeout(settings.timeoutMs),
       });
-      status = response.status;
-      await response.body?.cancel().catch(() => {});
+      status = response.statusCode;
+      await response.body.dump().catch(() => {});
       if (status < 200 || status > 299) error = `receiver answered ${status}`;
     } catch (caught) {
       error = (caught as Error).cause instanceof Error ? ((caught as Error).cause as Error).message : (caught as Error).message;
@@ -113,13 +121,14 @@ export async function deliverWebhook(deps: Deps, eventId: string): Promise<Deliv
   const delivered = error === null;
   const gaveUp = !delivered && attempt >= settings.maxAttempts;
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('approval_webhooks')
-      .set({ attempts: attempt, last_status: status, last_error: error, status: delivered ? 'delivered' : gaveUp ? 'failed' : 'pending', delivered_at: delivered ? now : null })
-      .where('event_id', '=', eventId)
-      .execute();
-    await appendAudit(trx, {
+  await recordAttempt(deps.db, {
+    eventId,
+    attempts: attempt,
+    lastStatus: status,
+    lastError: error,
+    status: delivered ? 'delivered' : gaveUp ? 'failed' : 'pending',
+    deliveredAt: delivered ? now : null,
+    audit: {
       traceId: hook.trace_id,
       actor: 'flywheel',
       channel: 'webhook',
@@ -128,7 +137,7 @@ export async function deliverWebhook(deps: Deps, eventId: string): Promise<Deliv
       subjectId: hook.request_id,
       data: { eventId, attempt, url: `${url.origin}${url.pathname}`, status, error, ms },
       at: now,
-    });
+    },
   });
   if (delivered) return { delivered: true, attempt };
   if (gaveUp) return { delivered: false, attempt, gaveUp: true };

@@ -1,8 +1,9 @@
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { AuditLogTable, Database } from '../db/schema.js';
-import { type AuditContent, entryHash, GENESIS_HASH, verifyChain } from './chain.js';
-
-type AuditRow = Selectable<AuditLogTable>;
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AuditContent } from './chain.js';
+import { verifyChain } from './chain.js';
+import { type AuditRow, chainEntry } from './row.js';
+import { flushAudit, pokeSealers } from './seal.js';
 
 /** An entry to append: the chain's content, less what appending assigns. */
 export type AuditInput = Omit<AuditContent, 'seq' | 'at' | 'data'> & { at: Date; data?: Record<string, unknown> };
@@ -10,41 +11,42 @@ export type AuditInput = Omit<AuditContent, 'seq' | 'at' | 'data'> & { at: Date;
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * Appends one entry to the hash chain. A transaction-scoped advisory lock
- * serialises appenders across processes, so every entry links to its true predecessor.
+ * Appends entries to the audit trail, in the order given, with the caller's
+ * transaction: they exist exactly when what they record does. Their place in the
+ * hash chain (`seq`, `prev_hash`, `hash`) is given after commit by the sealer
+ * (./seal.ts), many entries at a time, so appenders no longer wait for each other.
  */
-export async function appendAudit(db: Db, input: AuditInput): Promise<{ seq: number; hash: string }> {
-  const append = async (trx: Transaction<Database>) => {
-    await sql`select pg_advisory_xact_lock(hashtext('flywheel.audit_log'))`.execute(trx);
-    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const seq = (last ? Number(last.seq) : 0) + 1;
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const data = input.data ?? {};
-    const at = input.at.toISOString();
-    const hash = entryHash({ prevHash, seq, at, traceId: input.traceId, actor: input.actor, channel: input.channel, action: input.action, subjectType: input.subjectType, subjectId: input.subjectId, data });
-    await trx
-      .insertInto('audit_log')
-      .values({
-        seq,
-        at,
-        trace_id: input.traceId,
-        actor: input.actor,
-        channel: input.channel,
-        action: input.action,
-        subject_type: input.subjectType,
-        subject_id: input.subjectId,
-        data: JSON.stringify(data),
-        prev_hash: prevHash,
-        hash,
-      })
-      .execute();
-    return { seq, hash };
-  };
-  return db.isTransaction ? append(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(append);
+export async function appendAudit(db: Db, input: AuditInput | readonly AuditInput[]): Promise<void> {
+  const inputs: readonly AuditInput[] = Array.isArray(input) ? input : [input as AuditInput];
+  if (inputs.length === 0) return;
+  await db
+    .insertInto('audit_log')
+    .values(
+      inputs.map((entry) => ({
+        at: entry.at.toISOString(),
+        trace_id: entry.traceId,
+        actor: entry.actor,
+        channel: entry.channel,
+        action: entry.action,
+        subject_type: entry.subjectType,
+        subject_id: entry.subjectId,
+        data: JSON.stringify(entry.data ?? {}),
+      })),
+    )
+    .execute();
+  pokeSealers();
 }
 
+/** A trace's entries in chain order (sealed first, so everything committed before the call has its place). */
 export async function auditByTrace(db: Kysely<Database>, traceId: string) {
-  return db.selectFrom('audit_log').selectAll().where('trace_id', '=', traceId).orderBy('seq').execute();
+  await flushAudit(db);
+  return db.selectFrom('audit_log').selectAll().where('trace_id', '=', traceId).orderBy('seq').orderBy('id').execute();
+}
+
+/** A subject's entries in chain order (an approval's history). */
+export async function auditBySubject(db: Kysely<Database>, subjectId: string) {
+  await flushAudit(db);
+  return db.selectFrom('audit_log').selectAll().where('subject_id', '=', subjectId).orderBy('seq').orderBy('id').execute();
 }
 
 export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: string; actions?: string[]; limit: number; offset: number }): Promise<AuditRow[]> {
@@ -58,14 +60,16 @@ export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: s
       .sort((a, b) => Number(b.seq) - Number(a.seq))
       .slice(filter.offset, take);
   }
+  await flushAudit(db);
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
   if (filter.actions?.length) query = query.where('action', 'in', filter.actions);
-  return query.orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  return query.orderBy('seq', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
 
 /** Walks the whole chain in pages and reports the first broken link. */
 export async function verifyAuditLog(db: Kysely<Database>) {
+  await flushAudit(db);
   const rows = [];
   const page = 5000;
   for (let after = 0; ; ) {
@@ -91,6 +95,7 @@ export interface AuditSearch {
 
 /** Audit entries matching every given filter, newest first, one page at a time (keyset on seq). */
 export async function searchAudit(db: Kysely<Database>, f: AuditSearch) {
+  await flushAudit(db);
   let query = db.selectFrom('audit_log').selectAll();
   if (f.actor) query = query.where('actor', '=', f.actor);
   if (f.action) query = f.action.endsWith('.') ? query.where('action', 'like', `${f.action.replace(/[\\%_]/g, '\\$&')}%`) : query.where('action', '=', f.action);
@@ -98,7 +103,7 @@ export async function searchAudit(db: Kysely<Database>, f: AuditSearch) {
   if (f.from) query = query.where('at', '>=', f.from);
   if (f.to) query = query.where('at', '<', f.to);
   if (f.beforeSeq) query = query.where('seq', '<', f.beforeSeq);
-  const rows = await query.orderBy('seq', 'desc').limit(f.limit + 1).execute();
+  const rows = await query.orderBy('seq', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
   return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
 }
 
@@ -118,22 +123,7 @@ export async function auditActions(db: Kysely<Database>): Promise<string[]> {
 
 /** Entries after `seq` in chain order, at most `limit` (for verifying the chain a slice at a time). */
 export async function auditChainAfter(db: Kysely<Database>, seq: number, limit: number) {
+  await flushAudit(db);
   const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
   return rows.map(chainEntry);
-}
-
-function chainEntry(r: Awaited<ReturnType<typeof auditByTrace>>[number]) {
-  return {
-    seq: Number(r.seq),
-    at: new Date(r.at).toISOString(),
-    traceId: r.trace_id,
-    actor: r.actor,
-    channel: r.channel,
-    action: r.action,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    data: r.data,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }

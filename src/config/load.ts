@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { BUILTIN_CONFIG_YAML } from './builtin.js';
+import { applyEnvOverrides, ENV_OVERRIDES } from './env-overrides.js';
 import { expandEnv } from './expand-env.js';
 import { type Config, configSchema } from './schema.js';
 
@@ -23,7 +24,10 @@ export function configSource(env: Env, cwd = process.cwd()): { path: string | nu
   return { path: null, text: BUILTIN_CONFIG_YAML };
 }
 
-/** Parses, expands and validates a YAML config text; the result is deeply frozen. */
+/**
+ * Parses, expands and validates a YAML config text; the documented environment variables
+ * (ENV_OVERRIDES) override the file's values when set. The result is deeply frozen.
+ */
 export function parseConfig(text: string, env: Env, source = 'config'): Readonly<Config> {
   let tree: unknown;
   try {
@@ -31,9 +35,12 @@ export function parseConfig(text: string, env: Env, source = 'config'): Readonly
   } catch (error) {
     throw new ConfigError(`${source}: invalid YAML: ${(error as Error).message}`);
   }
-  const expanded = expandEnv(tree, env, (scalar) => parse(scalar));
+  const expanded = applyEnvOverrides(
+    expandEnv(tree, env, (scalar) => parse(scalar)),
+    env,
+  );
   const result = configSchema.safeParse(expanded);
-  if (!result.success) throw new ConfigError(`${source}: ${describeIssues(result.error)}`);
+  if (!result.success) throw new ConfigError(`${source}: ${describeIssues(result.error, env)}`);
   const config = result.data;
   if (config.telegram.botToken && !config.telegram.enabled && env.TELEGRAM_ENABLED === undefined) {
     config.telegram.enabled = true;
@@ -46,14 +53,15 @@ export function loadConfig(env: Env = process.env, cwd?: string): Readonly<Confi
   return parseConfig(text, env, path ?? 'built-in config');
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError, env: Env): string {
   return error.issues
     .map((issue) => {
       const base = issue.path.map(String).join('.');
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((key) => `${base ? `${base}.` : ''}${key}: unknown key`).join('; ');
       }
-      return `${base || '(root)'}: ${issue.message}`;
+      const override = ENV_OVERRIDES.find((o) => o.path.join('.') === base && env[o.variable] && !issue.message.includes(o.variable));
+      return `${base || '(root)'}${override ? ` (from ${override.variable})` : ''}: ${issue.message}`;
     })
     .join('; ');
 }

@@ -74,7 +74,10 @@ export interface ApprovalDecisionsTable {
 }
 
 export interface AuditLogTable {
-  seq: number;
+  /** Insertion order (a sequence): what the entry is known by before it is sealed. */
+  id: Generated<number>;
+  /** Position in the hash chain, 1, 2, 3… with no gaps; null until the sealer links the entry (src/audit/seal.ts). */
+  seq: number | null;
   at: Timestamp;
   trace_id: string;
   actor: string;
@@ -83,8 +86,8 @@ export interface AuditLogTable {
   subject_type: string;
   subject_id: string;
   data: JSONColumnType<Record<string, unknown>>;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface TelegramMessagesTable {

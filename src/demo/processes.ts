@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { withoutEnvOverrides } from '../config/env-overrides.js';
 
 /** The repository root: children run from it so `--import tsx` and relative paths resolve. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,9 +110,8 @@ export async function startDownstream(options: DownstreamOptions): Promise<{ chi
  */
 export async function startFlywheel(options: { configPath: string; adminToken: string; logPath: string; timeoutMs: number }): Promise<{ child: Child; port: number; localRedisUrl: () => string | null }> {
   let localRedisUrl: string | null = null;
-  const env: NodeJS.ProcessEnv = { ...process.env, FLYWHEEL_CONFIG: options.configPath, FLYWHEEL_ADMIN_TOKEN: options.adminToken };
   // The demo config names every value itself; nothing of the caller's deployment may leak in.
-  for (const name of ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WORKER_QUEUES', 'PORT']) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: options.configPath, FLYWHEEL_ADMIN_TOKEN: options.adminToken };
   const { child, ready } = await startTsx('flywheel', 'src/entry/start.ts', [], {
     env,
     logPath: options.logPath,

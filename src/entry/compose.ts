@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase } from '../db/connect.js';
+import { closeSealer, startSealer } from '../audit/seal.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { DownstreamClient } from '../downstream/client.js';
 import type { ActionHandler, Deps } from '../deps.js';
@@ -44,6 +45,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
   const { config, logger } = options;
   const database = await openDatabase({ ...config.database, schema: options.dbSchema });
   if (options.migrate ?? true) await migrateToLatest(database.db);
+  startSealer(database.db);
   const redisUrl = options.redisUrl ?? config.redis.url;
   const redisTarget: RedisTarget = { url: redisUrl, cluster: config.redis.cluster };
   const redis = await connectRedis(redisTarget, 'producer', (error) =>
@@ -85,6 +87,8 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
         await downstream.close();
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
+        // The last audit entries get their place in the chain before the pool closes.
+        await closeSealer(database.db).catch(() => {});
         await database.close();
         await shutdownTelemetry();
       })();

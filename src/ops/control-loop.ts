@@ -45,6 +45,13 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       lastDecision: null,
       resumeRequested: false,
     };
+    if (campaign.status === 'running' && control.autopause.status !== 'running') {
+      // Resumed by someone else since the last step: a person approving the resume request, or the
+      // dashboard, API or CLI. Taken up as an auto-resume is: the pause judge watches again (it would
+      // otherwise wait for an approval forever and never pause the campaign again), a later
+      // recovery may ask again, and the controller starts slow instead of at the collapse's limit.
+      control = { ...control, autopause: INITIAL_AUTOPAUSE_STATE, resumeRequested: false, controller: policy.initialState(now), windowStartedAt: now };
+    }
     const samples = await runtime.readSamples(id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
     const step = policy.step(control.controller, stepStats, now);

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { callbackSecret } from './api.js';
 import { encodeCallback } from './callback-data.js';
 import { closedText, requestText, voidedText } from './messages.js';
+import { recordNotificationFailure } from '../metrics/notification-metrics.js';
 import { isPermanent } from './retry.js';
 import { closeMessage, openMessages, saveMessage, sentChats } from './store.js';
 
@@ -37,6 +38,7 @@ export async function sendRequestMessages(deps: Deps, api: Api, requestId: strin
           ? await api.sendMessage(chatId, voidedText(detail))
           : await api.sendMessage(chatId, requestText(detail, purpose === 'escalation'), { reply_markup: keyboard(deps, requestId) });
     } catch (error) {
+      await recordNotificationFailure(deps.redis, deps.config.redis.prefix, 'telegram');
       // A chat that refuses (bot blocked, chat not found) would refuse a retry too: the other chats still get theirs.
       // Anything else (network, 5xx) is thrown for the job to retry; the chats already sent are not sent again.
       if (!isPermanent(error)) throw error;
@@ -59,6 +61,9 @@ export async function sendRequestMessages(deps: Deps, api: Api, requestId: strin
   return refused.length > 0 ? { sent, refused } : { sent };
 }
 
+/** Telegram's answer to an edit that changes nothing: the message shows the outcome already, no failure. */
+const NOT_MODIFIED = /message is not modified/i;
+
 /** Edits every open message of a decided or expired request to its outcome and removes the buttons. */
 export async function closeRequestMessages(deps: Deps, api: Api, requestId: string) {
   const detail = await approvalDetail(deps, requestId);
@@ -70,6 +75,7 @@ export async function closeRequestMessages(deps: Deps, api: Api, requestId: stri
     } catch (error) {
       // Already showing this text (an earlier attempt got through), or past editing for good (deleted, bot
       // blocked): nothing left to do. A network error or 5xx is thrown for the job to retry.
+      if (!(isPermanent(error) && NOT_MODIFIED.test(error.description))) await recordNotificationFailure(deps.redis, deps.config.redis.prefix, 'telegram');
       if (!isPermanent(error)) throw error;
     }
     await closeMessage(deps.db, requestId, Number(m.chat_id), Number(m.message_id), deps.clock.now());

@@ -133,3 +133,62 @@ describe('auto-pause of a campaign sending only a trickle', () => {
     assert.ok(downstream.maxInFlight <= 2, `max in flight ${downstream.maxInFlight}`);
   });
 });
+
+describe('auto-pause after a resume a person approved', () => {
+  let ctx: TestContext;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+  const downstream = new TestDownstream(SECRET);
+
+  before(async () => {
+    await downstream.start();
+    ctx = await createTestContext({
+      config: { ops: { control: { everyMs: 200 }, thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 4, autoResume: false } } },
+    });
+    await seedUsers(ctx.deps.db, 3000);
+    await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
+    workers = await startTestWorkers(ctx);
+  });
+  after(async () => {
+    await workers.stop();
+    await ctx.cleanup();
+    await downstream.stop();
+  });
+
+  const status = async (id: string) => (await getCampaign(ctx.deps.db, id))?.status;
+  const pendingResume = () =>
+    waitFor(async () => (await approvalList(ctx.deps, { status: ['pending'], kind: 'campaign.resume', limit: 5, offset: 0 })).items[0], { timeoutMs: 20_000, what: 'a resume approval request' });
+  const approve = async (requestId: string) => {
+    const hash = (await ctx.deps.db.selectFrom('approval_requests').select('payload_hash').where('id', '=', requestId).executeTakeFirstOrThrow()).payload_hash;
+    await recordDecision(ctx.deps, requestId, { channel: 'console', actor: 'alice', actorRoles: ['approver'], decision: 'approve', reason: 'recovered', payloadHash: hash });
+  };
+  const slowDownUntilPaused = async (id: string) => {
+    downstream.latencyMs = 800;
+    await waitFor(async () => (await status(id)) === 'paused', { timeoutMs: 40_000, what: 'the auto-pause' });
+    downstream.latencyMs = 0;
+  };
+
+  it('pauses the campaign again at the next slowdown and asks again to resume it', async () => {
+    const input = campaignInputSchema.parse({ name: 'twice', audience: { type: 'segment', filters: {} }, template: 'Hello {{user.name}}', channel: { url: downstream.url, secret: SECRET } });
+    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-twice');
+    // 3000 recipients at 100/s: still sending when the second slowdown comes.
+    await ctx.deps.runtime.setCap(campaign.id, { ratePerSec: 100 });
+    assert.equal((await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-twice')).outcome, 'applied');
+    await waitFor(() => downstream.seen.size >= 50, { timeoutMs: 60_000, what: 'deliveries to flow' });
+
+    await slowDownUntilPaused(campaign.id);
+    const first = await pendingResume();
+    await approve(first.id);
+    await waitFor(async () => (await status(campaign.id)) === 'running', { what: 'the approved resume' });
+    const sentAtResume = downstream.seen.size;
+    await waitFor(() => downstream.seen.size >= sentAtResume + 50, { timeoutMs: 30_000, what: 'deliveries after the resume' });
+
+    // Before the fix the pause judge still waited for the first approval: it never paused again.
+    await slowDownUntilPaused(campaign.id);
+    const second = await pendingResume();
+    assert.notEqual(second.id, first.id);
+    await approve(second.id);
+    await waitFor(async () => (await status(campaign.id)) === 'completed', { timeoutMs: 120_000, what: 'completion after the second resume' });
+    const pauses = await ctx.deps.db.selectFrom('audit_log').select('actor').where('subject_id', '=', campaign.id).where('action', '=', 'campaign.paused').execute();
+    assert.deepEqual(pauses.map((p) => p.actor), ['ops', 'ops']);
+  });
+});

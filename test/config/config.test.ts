@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTIN_CONFIG_YAML } from '../../src/config/builtin.js';
+import { ENV_OVERRIDES, withoutEnvOverrides } from '../../src/config/env-overrides.js';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
 import { redactConfig } from '../../src/config/redact.js';
 
@@ -55,6 +56,48 @@ describe('config', () => {
     writeFileSync(path, 'ops:\n  monitor:\n    everySec: 5\n');
     assert.equal(loadConfig({ FLYWHEEL_CONFIG: path }).ops.monitor.everySec, 5);
     assert.throws(() => loadConfig({ FLYWHEEL_CONFIG: join(dir, 'missing.yaml') }), /does not exist/);
+  });
+
+  it('applies the documented variables on top of a FLYWHEEL_CONFIG file that does not refer to them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-config-'));
+    const path = join(dir, 'custom.yaml');
+    writeFileSync(path, 'server:\n  port: 3000\nredis:\n  url: redis://file:6379\nworkers:\n  queues: deliveries\n  shutdownTimeoutSec: 7\nlogging:\n  level: warn\n');
+    const config = loadConfig({
+      FLYWHEEL_CONFIG: path,
+      WORKER_QUEUES: 'delivery',
+      PORT: '4100',
+      REDIS_URL: 'redis://a:7000,redis://b:7001',
+      REDIS_CLUSTER: 'true',
+      LOG_LEVEL: 'debug',
+      FLYWHEEL_ADMIN_TOKEN: '1234567890123456',
+    });
+    assert.equal(config.workers.queues, 'delivery');
+    assert.equal(config.workers.shutdownTimeoutSec, 7, 'keys no variable names keep the file value');
+    assert.equal(config.server.port, 4100);
+    assert.equal(config.redis.url, 'redis://a:7000,redis://b:7001');
+    assert.equal(config.redis.cluster, true);
+    assert.equal(config.logging.level, 'debug');
+    assert.equal(config.auth.adminToken, '1234567890123456', 'a string key takes the value as given, even all digits');
+    // The same on a file that leaves the section out, and from the built-in config.
+    writeFileSync(path, 'ops:\n  monitor:\n    everySec: 5\n');
+    assert.equal(loadConfig({ FLYWHEEL_CONFIG: path, WORKER_QUEUES: 'agents' }).workers.queues, 'agents');
+    assert.equal(loadConfig({ WORKER_QUEUES: 'agents' }, dir).workers.queues, 'agents');
+  });
+
+  it('leaves the file value when a variable is empty, and names the variable when its value is wrong', () => {
+    const text = 'workers:\n  queues: deliveries\n';
+    assert.equal(parseConfig(text, { WORKER_QUEUES: '' }).workers.queues, 'deliveries');
+    assert.equal(parseConfig(text, {}).workers.queues, 'deliveries');
+    assert.throws(() => parseConfig(text, { PORT: 'eighty' }), /server\.port \(from PORT\): .*expected number/);
+  });
+
+  it('overrides every variable of the documented table, and a child process can be given none of them', () => {
+    const names = ENV_OVERRIDES.map((o) => o.variable);
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER', 'FLYWHEEL_ADMIN_TOKEN', 'WORKER_QUEUES', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT', 'LOG_LEVEL']) {
+      assert.ok(names.includes(name), `${name} is not an override`);
+    }
+    const clean = withoutEnvOverrides({ REDIS_URL: 'redis://x', WORKER_QUEUES: 'agents', PATH: '/bin' });
+    assert.deepEqual(clean, { PATH: '/bin' });
   });
 
   it('agrees with the committed flywheel.example.yaml under the same environment', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
+import { withoutEnvOverrides } from '../../src/config/env-overrides.js';
 import { freePort } from '../../src/redis/local-server.js';
 import { finalChannel } from '../../src/approvals/wait.js';
 import { createTestContext, type TestContext, testConfigTree } from '../support/deps.js';
@@ -25,7 +26,7 @@ describe('two web processes', () => {
       const config = configFile(stringify({ ...(parse(ctx.configYaml) as object), server: { port, host: '127.0.0.1' } }));
       let output = '';
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry/web.ts'], {
-        env: { ...process.env, FLYWHEEL_CONFIG: config },
+        env: { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: config },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout?.on('data', (chunk) => (output += chunk));

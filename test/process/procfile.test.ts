@@ -60,6 +60,15 @@ describe('Procfile processes', () => {
     assert.equal(new Set(snapshots.map((s) => s.trace_id)).size, snapshots.length);
   });
 
+  it('takes only the queues WORKER_QUEUES names, with a FLYWHEEL_CONFIG file that does not refer to it', async () => {
+    const worker = startProcess('worker', { ...env, WORKER_QUEUES: 'notifications,diagnostics' });
+    started.push(worker);
+    const line = await waitFor(() => worker.output().split('\n').find((l) => l.includes('worker started')), { what: 'worker', timeoutMs: 60_000 });
+    assert.deepEqual((JSON.parse(line) as { queues: string[] }).queues, ['telegram', 'diagnostics']);
+    worker.signal('SIGTERM');
+    assert.equal(await worker.exited, 0);
+  });
+
   it('lets a running job finish on SIGTERM before the worker exits', async () => {
     const worker = startProcess('worker', { ...env, WORKER_QUEUES: 'diagnostics' });
     started.push(worker);

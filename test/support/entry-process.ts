@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { withoutEnvOverrides } from '../../src/config/env-overrides.js';
 import type { RunningProcess } from './procfile.js';
 
 /** Writes a config tree as YAML to a temporary file, for FLYWHEEL_CONFIG. */
@@ -17,8 +18,8 @@ export function writeConfigFile(tree: Record<string, unknown>): string {
  * only the given environment on top of this one (minus the deployment's own).
  */
 export function runEntry(entry: 'start' | 'web' | 'worker' | 'bot' | 'release', env: Record<string, string>): RunningProcess {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'FLYWHEEL_ADMIN_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'NODE_ENV', 'PORT', 'NODE_TEST_CONTEXT']) delete base[name];
+  const base = withoutEnvOverrides(process.env);
+  for (const name of ['NODE_ENV', 'NODE_TEST_CONTEXT']) delete base[name];
   const child = spawn(process.execPath, ['--import', 'tsx', `src/entry/${entry}.ts`], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));

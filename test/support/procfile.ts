@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { withoutEnvOverrides } from '../../src/config/env-overrides.js';
 
 /** The process types of the Procfile, as a Procfile runner (foreman, Heroku) reads them. */
 export function readProcfile(path = 'Procfile'): Record<string, string> {
@@ -18,11 +19,11 @@ export interface RunningProcess {
   signal(signal: NodeJS.Signals): void;
 }
 
-/** Starts one process of a Procfile type, like `foreman start worker=N` does for each. */
+/** Starts one process of a Procfile type, like `foreman start worker=N` does for each, with only `env` of the documented variables. */
 export function startProcess(type: string, env: Record<string, string>): RunningProcess {
   const command = readProcfile()[type];
   if (!command) throw new Error(`Procfile has no ${type} process`);
-  const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...withoutEnvOverrides(process.env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));

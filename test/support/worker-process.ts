@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { withoutEnvOverrides } from '../../src/config/env-overrides.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -22,10 +23,10 @@ export function configFile(configYaml: string): string {
   return path;
 }
 
-/** A `worker` process (the Procfile's worker, run from source) for the given queues. */
+/** A `worker` process (the Procfile's worker, run from source) for the given queues; the config file names every other value. */
 export function startWorkerProcess(configPath: string, queues: string): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry/worker.ts'], {
-    env: { ...process.env, FLYWHEEL_CONFIG: configPath, WORKER_QUEUES: queues },
+    env: { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: configPath, WORKER_QUEUES: queues },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
