@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './env.js';
 
 /** Path prefixes the app puts behind `authenticate` (app.tsx); every other documented route is public. */
-export const AUTHENTICATED_PREFIXES = ['/api/v1/', '/api/phase7/', '/metrics'] as const;
+export const AUTHENTICATED_PREFIXES = ['/api/v1/', '/api/phase7/', '/metrics', '/mcp'] as const;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 

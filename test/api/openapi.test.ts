@@ -109,4 +109,35 @@ describe('OpenAPI document', () => {
     }
     assert.deepEqual(found, []);
   });
+
+  it('documents /mcp as a JSON-RPC POST behind the bearer token, naming the tools the server really lists', async () => {
+    const mcp = doc.paths['/mcp']?.post as (Operation & { description?: string; requestBody?: { content: Record<string, { schema: Schema }> } }) | undefined;
+    assert.ok(mcp, 'POST /mcp is in the document');
+    assert.equal(mcp.operationId, 'postMcp');
+    assert.equal(mcp.security, undefined, 'not public: the document-wide bearer token applies');
+    assert.equal(mcp.requestBody?.content['application/json']?.schema.$ref, '#/components/schemas/JsonRpcRequest');
+    assert.equal(mcp.responses['200']!.content!['application/json']!.schema.$ref, '#/components/schemas/JsonRpcResponse');
+    assert.ok(mcp.responses['200']!.content!['text/event-stream']);
+    assert.ok(mcp.responses['401'] && mcp.responses['403']);
+
+    const app = createApp(ctx.deps);
+    const post = (body: unknown, headers: Record<string, string>) =>
+      app.request('/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
+    assert.equal((await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {})).status, 401);
+    assert.equal((await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, bearer(TOKENS.approver))).status, 403, 'an approver is not an agent');
+    const res = await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, bearer(TOKENS.operator));
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    // The stateless transport answers a request as JSON or as one server-sent event carrying it.
+    const message = JSON.parse(res.headers.get('content-type')?.startsWith('text/event-stream') ? text.split('\n').find((line) => line.startsWith('data: '))!.slice(6) : text) as {
+      jsonrpc: string;
+      id: number;
+      result: { tools: { name: string }[] };
+    };
+    assert.equal(message.jsonrpc, '2.0');
+    assert.equal(message.id, 1);
+    const listed = message.result.tools.map((t) => t.name).sort();
+    assert.deepEqual(listed, ['get_approval', 'list_my_requests', 'request_approval']);
+    for (const name of listed) assert.ok(mcp.description?.includes(`\`${name}\``), `the description names ${name}`);
+  });
 });
