@@ -189,6 +189,8 @@ async function keepAliveHttp(ds: Downstream, requests: number, inFlight: number)
   const campaignId = `keepalive-${randomBytes(4).toString('hex')}`;
   let next = 0;
   let failed = 0;
+  const cpu0 = process.cpuUsage();
+  const ds0 = cpuSec(ds.child.pid!);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -203,11 +205,16 @@ async function keepAliveHttp(ds: Downstream, requests: number, inFlight: number)
     }),
   );
   const perSec = requests / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  keepAliveCpuUs.push({ client: (cpu.user + cpu.system) / requests, downstream: ((cpuSec(ds.child.pid!) - ds0) * 1e6) / requests });
   await client.close();
   if (failed > 0) throw new Error(`keep-alive baseline: ${failed} of ${requests} requests failed`);
   await ds.reset();
   return perSec;
 }
+
+/** CPU µs per request of each keep-alive baseline run: this process (the client) and the downstream. */
+const keepAliveCpuUs: { client: number; downstream: number }[] = [];
 
 /** Bare BullMQ no-op jobs/s: the approach of bench/noop-throughput.ts. */
 async function bareNoop(prefix: string): Promise<number> {
@@ -247,6 +254,23 @@ function descendants(pid: number): number[] {
   }
   return out;
 }
+/** CPU seconds (user + system) a process has used so far; 0 when it is gone or not ours to read. */
+function cpuSec(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+/** CPU seconds used by the processes that carry a delivery: the worker, the downstream, Redis (its pid from INFO) and this process. */
+async function cpuSnapshot(ctx: TestContext, workerPid: number, ds: Downstream): Promise<Record<string, number>> {
+  const redisPid = Number(/process_id:(\d+)/.exec(String(await ctx.deps.redis.info('server')))?.[1]);
+  const own = process.cpuUsage();
+  return { worker: cpuSec(workerPid), downstream: cpuSec(ds.child.pid!), redis: cpuSec(redisPid), bench: (own.user + own.system) / 1e6 };
+}
+
 function rssKb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -426,7 +450,12 @@ interface ThroughputResult {
   downstreamMessages: number;
   duplicateMessages: number;
   badSignatures: number;
+  /** Most requests in flight at the downstream; always 1 against a zero-latency model, which answers in the tick a body completes. */
   maxInFlight: number;
+  /** CPU µs per delivery by process (worker, downstream, Redis, this bench process), launch to completion. */
+  cpuPerDeliveryUs: Record<string, number>;
+  /** Redis commands (scripts' inner calls included) per delivery, from INFO commandstats before and after; the busiest first. */
+  redisPerDelivery: [string, number][];
   rss: { maxRssMb: number; maxTreeRssMb: number; rssSamples: number; jobFailures: number } | null;
 }
 
@@ -440,6 +469,8 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
     s.worker = await startWorkerProcess(s.ctx, s.dir);
     const campaign = await createBenchCampaign(s.ctx, ds, mode, `throughput-${mode}`);
     note(`(a) ${mode}: launching ${campaign.id}`);
+    const redisBefore = await commandCounts(s.ctx);
+    const cpuBefore = await cpuSnapshot(s.ctx, s.worker.pid, ds);
     const t0 = Date.now();
     await startCampaign(s.ctx.deps, campaign.id, `bench-a-${mode}`, 'bench', { by: 'policy' });
     const t1 = Date.now();
@@ -451,6 +482,7 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
       row = await getCampaign(s.ctx.deps.db, campaign.id);
     }
     const finishedAt = new Date(row.finished_at!).getTime();
+    const cpuAfter = await cpuSnapshot(s.ctx, s.worker.pid, ds);
     const counts = await s.ctx.deps.db
       .selectFrom('deliveries')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('delivered_at').as('first'), eb.fn.max('delivered_at').as('last')])
@@ -458,6 +490,12 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
       .where('status', '=', 'delivered')
       .executeTakeFirstOrThrow();
     const delivered = Number(counts.n);
+    const redisAfter = await commandCounts(s.ctx);
+    const cpuPerDeliveryUs = Object.fromEntries(Object.entries(cpuAfter).map(([name, after]) => [name, ((after - (cpuBefore[name] ?? 0)) * 1e6) / Math.max(1, delivered)]));
+    const redisPerDelivery = [...redisAfter]
+      .map(([command, calls]): [string, number] => [command, (calls - (redisBefore.get(command) ?? 0)) / Math.max(1, delivered)])
+      .filter(([, perDelivery]) => perDelivery >= 0.01)
+      .sort((a, b) => b[1] - a[1]);
     const st = await ds.stats();
     rss = await s.worker.stop();
     s.worker = undefined;
@@ -475,6 +513,8 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
       duplicateMessages: mode === 'batch' ? st.idempotency.duplicateMessages : st.idempotency.duplicateRequests,
       badSignatures: st.unauthorized,
       maxInFlight: st.maxInFlight,
+      redisPerDelivery,
+      cpuPerDeliveryUs,
       rss,
     };
   } finally {
@@ -482,6 +522,12 @@ async function throughput(ds: Downstream, mode: 'batch' | 'single', users: numbe
     open = undefined;
     if (stopped && !rss) rss = stopped;
   }
+}
+
+/** Calls per Redis command since the server started (INFO commandstats). Shared with whoever else uses this Redis: point REDIS_URL at a private one to read them per delivery. */
+async function commandCounts(ctx: TestContext): Promise<Map<string, number>> {
+  const info = String(await ctx.deps.redis.info('commandstats'));
+  return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 // ---- (b) (c) (d) the closed loop -----------------------------------------------------
@@ -686,7 +732,7 @@ try {
     log('');
     log(`(a) Maximum deliveries/s, no-op downstream (capacity unlimited, 0 ms), ops.enabled false, deliveries concurrency ${A_CONCURRENCY}, channel.maxBatch ${MAX_BATCH} (recipients per job; per request in batch mode)`);
     log(`bare BullMQ no-op (${BARE_JOBS} jobs, concurrency ${BARE_CONCURRENCY}): ${bares.map((b) => b.toFixed(0)).join(' and ')} jobs/s, mean ${bare.toFixed(0)} jobs/s`);
-    log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight | worker max RSS |');
+    log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight at downstream | worker max RSS |');
     log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     if (keepAlives.length > 0) {
       const keepAlive = keepAlives.reduce((a, b) => a + b, 0) / keepAlives.length;
@@ -701,6 +747,10 @@ try {
         `| ${t.mode} | ${t.users} | ${t.materialiseSec.toFixed(2)} s | ${t.totalSec.toFixed(2)} s | ${t.deliveriesPerSec.toFixed(0)} | ${(t.deliveriesPerSec / bare).toFixed(2)}× | ${t.deliveryPhasePerSec.toFixed(0)} | ${(t.deliveryPhasePerSec / bare).toFixed(2)}× | ${t.batchJobsPerSec.toFixed(0)} | ${t.downstreamMessages} | ${t.duplicateMessages} | ${t.badSignatures} | ${t.maxInFlight} | ${fmt(t.rss?.maxRssMb, 1)} MB (tree ${fmt(t.rss?.maxTreeRssMb, 1)} MB) |`,
       );
     }
+    if (keepAliveCpuUs.length > 0) log(`plain keep-alive HTTP: CPU per request: ${keepAliveCpuUs.map((c) => `client ${c.client.toFixed(0)} µs, downstream ${c.downstream.toFixed(0)} µs`).join('; then ')}`);
+    for (const t of throughputs)
+      log(`${t.mode}: CPU per delivery, launch to completion: ${Object.entries(t.cpuPerDeliveryUs).map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(', ')} (Postgres not counted)`);
+    for (const t of throughputs) log(`${t.mode}: Redis commands per delivery (REDIS_URL=${REDIS_URL}; shared with anyone else using it): ${t.redisPerDelivery.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`);
   }
   if (ONLY.has('b')) {
     log('');

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../redis/connect.js';
 import { campaignKeys, downstreamStateKey } from './keys.js';
 import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE } from './limiter-scripts.js';
+import { runScript } from './run-script.js';
 
 /** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
 export interface LiveLimits {
@@ -53,7 +54,7 @@ export class FleetLimiter {
   /** Replaces the hash with Postgres's values unless another process already did (or `force`). True when written. */
   async writeRestored(campaignId: string, fields: LimitFields, force = false): Promise<boolean> {
     const args = Object.entries(fields).flatMap(([field, value]) => (value === undefined ? [] : [field, value]));
-    return Number(await this.redis.eval(RESTORE, 1, this.keys(campaignId).limits, randomUUID(), force ? '1' : '0', ...args)) === 1;
+    return Number(await runScript(this.redis, RESTORE, [this.keys(campaignId).limits], [randomUUID(), force ? '1' : '0', ...args])) === 1;
   }
 
   async exists(campaignId: string): Promise<boolean> {
@@ -74,16 +75,22 @@ export class FleetLimiter {
 
   /** Holds every send to `host` for `ms` (e.g. a 429's Retry-After). */
   async blockDownstream(host: string, ms: number): Promise<void> {
-    await this.redis.eval(BLOCK_DOWNSTREAM, 1, downstreamStateKey(this.prefix, host), String(Math.ceil(ms)));
+    await runScript(this.redis, BLOCK_DOWNSTREAM, [downstreamStateKey(this.prefix, host)], [String(Math.ceil(ms))]);
   }
 
-  /** Tries once for up to `want` leases; restores lost limits from Postgres first. */
-  async tryAcquire(campaignId: string, host: string, want: number, leaseMs: number): Promise<Acquired> {
-    const waitMs = Number(await this.redis.eval(DOWNSTREAM_WAIT, 1, downstreamStateKey(this.prefix, host)));
-    if (waitMs > 0) return { ok: false, reason: 'blocked', retryInMs: waitMs };
+  /**
+   * Tries once for up to `want` leases, giving back `release` first (in the same round trip);
+   * restores lost limits from Postgres first.
+   */
+  async tryAcquire(campaignId: string, host: string, want: number, leaseMs: number, release: readonly string[] = []): Promise<Acquired> {
+    const waitMs = Number(await runScript(this.redis, DOWNSTREAM_WAIT, [downstreamStateKey(this.prefix, host)], []));
+    if (waitMs > 0) {
+      await this.release(campaignId, release);
+      return { ok: false, reason: 'blocked', retryInMs: waitMs };
+    }
     const k = this.keys(campaignId);
     const base = randomUUID();
-    const call = async () => (await this.redis.eval(ACQUIRE, 3, k.limits, k.leases, k.bucket, base, String(leaseMs), String(Math.max(1, want)))) as [number, string, number, string];
+    const call = async () => (await runScript(this.redis, ACQUIRE, [k.limits, k.leases, k.bucket], [base, String(leaseMs), String(Math.max(1, want)), ...release])) as [number, string, number, string];
     let reply = await call();
     if (reply[1] === 'missing') {
       await this.restore(campaignId);
@@ -100,8 +107,6 @@ export class FleetLimiter {
       const result = await this.tryAcquire(campaignId, host, want, leaseMs);
       if (result.ok || result.reason === 'paused' || options.signal?.aborted) return result;
       if (Date.now() >= deadline) return { ok: false, reason: 'timeout', retryInMs: result.retryInMs };
-      // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
-      // raised limit or a resume is noticed quickly.
       const wait = Math.max(result.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
       await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
     }
@@ -109,10 +114,10 @@ export class FleetLimiter {
 
   async release(campaignId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.redis.eval(RELEASE, 1, this.keys(campaignId).leases, ...ids);
+    await runScript(this.redis, RELEASE, [this.keys(campaignId).leases], ids);
   }
 
   async inFlight(campaignId: string): Promise<number> {
-    return Number(await this.redis.eval(IN_FLIGHT, 1, this.keys(campaignId).leases));
+    return Number(await runScript(this.redis, IN_FLIGHT, [this.keys(campaignId).leases], []));
   }
 }

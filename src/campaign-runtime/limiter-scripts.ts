@@ -5,8 +5,9 @@
  */
 
 /**
- * Takes up to ARGV[3] leases at once on one campaign.
- * KEYS: limits hash, lease zset, bucket hash. ARGV: lease id base, leaseMs, wanted.
+ * Takes up to ARGV[3] leases at once on one campaign, after giving back the leases in ARGV[4..]
+ * (a sender's lease rides along with the next acquire instead of a release of its own).
+ * KEYS: limits hash, lease zset, bucket hash. ARGV: lease id base, leaseMs, wanted, released ids.
  * Fails closed: a limits hash without `epoch` was never written from Postgres (or was
  * lost with a FLUSHALL), so nothing is granted until the caller restores it.
  * Returns {granted, reason, retryInMs, epoch}; lease ids are `<base>:<i>` for i in 1..granted.
@@ -16,6 +17,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local leaseMs = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
+for i = 4, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 local l = redis.call('HMGET', KEYS[1], 'epoch', 'paused', 'concurrency', 'capConcurrency', 'rate', 'capRate', 'burst', 'restoredAt')
 if not l[1] then return {0, 'missing', 0, ''} end
 if l[2] == '1' then return {0, 'paused', 250, l[1]} end

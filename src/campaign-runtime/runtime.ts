@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { type Acquired, FleetLimiter, type LimitFields, type LiveLimits } from './fleet-limiter.js';
 import { campaignKeys, runningSetKey } from './keys.js';
+import { LeasePool } from './lease-pool.js';
 import { appendSamples, newestSamples, type Sample, samplesSince } from './samples.js';
 
 /** An operator's ceiling on a campaign's limits; the controller never goes above it. */
@@ -42,6 +43,7 @@ const capFields = (cap: OperatorCap): LimitFields => ({
  */
 export class CampaignRuntime {
   private readonly limiter: FleetLimiter;
+  private readonly pools = new Map<string, LeasePool>();
 
   constructor(private readonly options: RuntimeOptions) {
     this.limiter = new FleetLimiter(options.redis, options.prefix, (id) => this.restore(id).then(() => undefined));
@@ -178,6 +180,28 @@ export class CampaignRuntime {
 
   acquire(campaignId: string, host: string, want: number, leaseMs: number, options: { maxWaitMs: number; signal?: AbortSignal }): Promise<Acquired> {
     return this.limiter.acquire(campaignId, host, want, leaseMs, options);
+  }
+
+  /**
+   * The lease pool every sender of this campaign to `host` in this process shares (one acquire
+   * for all of them at a time, releases riding along). `leavePool` when the batch is done.
+   */
+  joinPool(campaignId: string, host: string, leaseMs: number): LeasePool {
+    const key = `${campaignId}|${host}|${leaseMs}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new LeasePool(this.limiter, campaignId, host, leaseMs);
+      this.pools.set(key, pool);
+    }
+    pool.join();
+    return pool;
+  }
+
+  /** A batch stops using its pool; waits until the leases it gave back are released. */
+  async leavePool(pool: LeasePool): Promise<void> {
+    const key = `${pool.campaignId}|${pool.host}|${pool.leaseMs}`;
+    if (pool.leave() && this.pools.get(key) === pool) this.pools.delete(key);
+    await pool.settled();
   }
 
   release(campaignId: string, ids: readonly string[]): Promise<void> {

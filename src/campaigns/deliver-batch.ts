@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
-import { LeasePool } from './lease-pool.js';
-import { ResultWriter } from './result-writer.js';
+import { BatchResults } from './result-writer.js';
 import { type DeliveryRow, batchDeliveries, getCampaign, hasOutstanding } from './store.js';
 import { templateRenderer } from './template.js';
 
@@ -19,11 +18,12 @@ export class DeliveriesWillRetryError extends Error {
 
 /**
  * Delivers what is still outstanding in one batch. Requests take leases from the
- * fleet limiter (so limits and pauses apply across all workers), in bulk; a lease
- * goes back as soon as its answer is in, before anything is written. Results and
- * samples are written in groups, every one of them before the job completes. A
- * failed write stops every sender of the batch, then fails the job: what was in
- * flight is all that can be sent twice.
+ * fleet limiter (so limits and pauses apply across all workers), through the lease
+ * pool every batch of the campaign in this process shares; a lease goes back as soon
+ * as its answer is in, before anything is written. Results and samples are written
+ * in groups with those of the campaign's other batches here, every one of them before
+ * the job completes. A failed write stops every sender of the batch, then fails the
+ * job: what was in flight is all that can be sent twice.
  */
 export async function deliverBatch(deps: Deps, job: { campaignId: string; batchNo: number; traceId: string; stopping?: AbortSignal }): Promise<BatchOutcome> {
   const campaign = await getCampaign(deps.db, job.campaignId);
@@ -42,14 +42,14 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
 
   const render = templateRenderer(campaign.template);
   // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
-  const leases = new LeasePool(runtime, campaign.id, host, campaign.channel.timeoutMs + 1000, job.stopping);
-  const writer = new ResultWriter(deps, campaign.id, host, campaign.max_attempts, deps.config.campaigns.resultFlushMs);
+  const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs + 1000);
+  const writer = new BatchResults(deps, campaign.id, host, campaign.max_attempts);
   let stop: 'paused' | 'held' | null = null;
   let delivered = 0;
   let failed = 0;
 
   const sendGroup = async (group: DeliveryRow[]) => {
-    const lease = await leases.take();
+    const lease = await leases.take(job.stopping);
     if (typeof lease !== 'string') {
       stop ??= lease.stop;
       return;
@@ -101,12 +101,15 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   };
 
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(deps.config.campaigns.sendersPerJob, groups.length) }, async () => {
-      while (!stop && !writer.failed && next < groups.length) await sendGroup(groups[next++]!);
-    }),
-  );
-  await leases.close();
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(deps.config.campaigns.sendersPerJob, groups.length) }, async () => {
+        while (!stop && !writer.failed && next < groups.length) await sendGroup(groups[next++]!);
+      }),
+    );
+  } finally {
+    await runtime.leavePool(leases);
+  }
   // Every sender has stopped: now a failed write fails the job (its retry resends only what Postgres still lacks).
   await writer.close();
   if (stop) return { outcome: 'paused' };

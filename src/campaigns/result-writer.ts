@@ -3,18 +3,35 @@ import type { Deps } from '../deps.js';
 import { recordDeliveryLatencies } from '../metrics/delivery-latency.js';
 import { type DeliveryResult, writeResults } from './store.js';
 
+/** The results added within one flush window, written in one statement. */
+interface Flush {
+  results: DeliveryResult[];
+  samples: Sample[];
+  done: Promise<void>;
+  settle: (error?: unknown) => void;
+}
+
+function openFlush(): Flush {
+  let settle: Flush['settle'] = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  // A batch that stopped listening (it failed already) must not turn a failed write into an unhandled rejection.
+  done.catch(() => {});
+  return { results: [], samples: [], done, settle };
+}
+
 /**
- * Writes a batch job's results and samples in groups: one UPDATE for every result
- * seen within `flushMs` (or 500 of them), then one samples append. A failed write
- * is kept: `failed` turns true at once, so every sender of the batch stops, and
- * `close` throws it once they have.
+ * Writes the results and samples of every batch job of one campaign in this process (group
+ * commit): one UPDATE for all results seen within `flushMs` (or 500 of them), then one samples
+ * append, one flush at a time. Sixteen jobs sending at once wrote sixteen statements per window;
+ * now one. Each batch waits for the flushes holding its results (BatchResults).
  */
-export class ResultWriter {
-  private results: DeliveryResult[] = [];
-  private samples: Sample[] = [];
+class CampaignResultWriter {
+  private open: Flush | null = null;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
-  error: unknown = null;
+  users = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -25,49 +42,91 @@ export class ResultWriter {
     private readonly flushMs: number,
   ) {}
 
+  /** Queues results for the next flush; the promise settles when that flush is written or failed. */
+  add(results: readonly DeliveryResult[], sample: Sample): Promise<void> {
+    const flush = (this.open ??= openFlush());
+    flush.results.push(...results);
+    flush.samples.push(sample);
+    if (flush.results.length >= 500) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    return flush.done;
+  }
+
+  /** Writes what is waiting now rather than at the end of the window (a batch has finished sending). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const flush = this.open;
+    this.open = null;
+    if (!flush) return;
+    this.writing = this.writing.then(async () => {
+      try {
+        await writeResults(this.deps.db, flush.results, this.maxAttempts);
+        // Published as soon as written: the Ops controller steps on what it sees within its next window.
+        await this.deps.runtime.recordSamples(this.campaignId, flush.samples);
+        flush.settle();
+      } catch (error) {
+        flush.settle(error);
+        return;
+      }
+      // A metric never fails a batch: the results are written already.
+      await recordDeliveryLatencies(
+        this.deps.redis,
+        this.deps.config.redis.prefix,
+        this.downstream,
+        flush.samples.map((s) => s.latencyMs),
+      ).catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery latency metric not recorded'));
+    });
+  }
+}
+
+const writers = new WeakMap<Deps, Map<string, CampaignResultWriter>>();
+
+/**
+ * One batch job's results, written with those of the campaign's other jobs in this process.
+ * A failed write is kept: `failed` turns true as soon as a flush holding this batch's results
+ * fails, so every sender of the batch stops, and `close` throws it once they have.
+ */
+export class BatchResults {
+  error: unknown = null;
+  private readonly flushes = new Set<Promise<void>>();
+  private readonly writer: CampaignResultWriter;
+  private readonly key: string;
+
+  constructor(
+    private readonly deps: Deps,
+    campaignId: string,
+    downstream: string,
+    maxAttempts: number,
+  ) {
+    let byCampaign = writers.get(deps);
+    if (!byCampaign) writers.set(deps, (byCampaign = new Map()));
+    this.key = `${campaignId}|${downstream}|${maxAttempts}`;
+    let writer = byCampaign.get(this.key);
+    if (!writer) byCampaign.set(this.key, (writer = new CampaignResultWriter(deps, campaignId, downstream, maxAttempts, deps.config.campaigns.resultFlushMs)));
+    writer.users++;
+    this.writer = writer;
+  }
+
   get failed(): boolean {
     return this.error !== null;
   }
 
   add(results: readonly DeliveryResult[], sample: Sample): void {
     if (this.failed) return;
-    this.results.push(...results);
-    this.samples.push(sample);
-    if (this.results.length >= 500) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const results = this.results;
-    const samples = this.samples;
-    this.results = [];
-    this.samples = [];
-    if (results.length === 0) return;
-    this.writing = this.writing.then(async () => {
-      if (this.failed) return;
-      try {
-        await writeResults(this.deps.db, results, this.maxAttempts);
-        // Published as soon as written: the Ops controller steps on what it sees within its next window.
-        await this.deps.runtime.recordSamples(this.campaignId, samples);
-        // A metric never fails a batch: the results are written already.
-        await recordDeliveryLatencies(
-          this.deps.redis,
-          this.deps.config.redis.prefix,
-          this.downstream,
-          samples.map((s) => s.latencyMs),
-        ).catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery latency metric not recorded'));
-      } catch (error) {
-        this.error = error;
-      }
+    const done = this.writer.add(results, sample);
+    if (this.flushes.has(done)) return;
+    this.flushes.add(done);
+    done.catch((error: unknown) => {
+      this.error ??= error;
     });
   }
 
-  /** Writes what is left; throws the first write's error, if any. */
+  /** Writes what is left; throws the first failed write's error, if any. */
   async close(): Promise<void> {
-    this.flush();
-    await this.writing;
+    this.writer.flush();
+    if (--this.writer.users === 0 && writers.get(this.deps)?.get(this.key) === this.writer) writers.get(this.deps)?.delete(this.key);
+    await Promise.allSettled(this.flushes);
     if (this.failed) throw this.error;
   }
 }

@@ -1,0 +1,121 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FleetLimiter } from './fleet-limiter.js';
+
+/** Why a sender got no lease: paused (the campaign), or held (shutdown, Retry-After, circuit, a long wait, Redis down). */
+export type NoLease = { stop: 'paused' | 'held' };
+
+interface Waiter {
+  resolve: (lease: string | NoLease) => void;
+  signal: AbortSignal | undefined;
+  since: number;
+}
+
+/** Longest a sender waits for a lease before its job gives the batch back to look again later. */
+const MAX_WAIT_MS = 30_000;
+
+/**
+ * The leases of every sender of one campaign to one downstream in this process (all its batch
+ * jobs here share it): senders waiting at once share one acquire, leases given back go in one
+ * release, or ride along with the next acquire, instead of Redis round trips per request and
+ * per job. A lease is handed to a waiting sender as soon as it is granted and never kept:
+ * after a pause nothing here can be spent.
+ */
+export class LeasePool {
+  private readonly waiters: Waiter[] = [];
+  private pumping = false;
+  private released: string[] = [];
+  private releasing: Promise<void> = Promise.resolve();
+  private users = 0;
+
+  constructor(
+    private readonly limiter: FleetLimiter,
+    readonly campaignId: string,
+    readonly host: string,
+    readonly leaseMs: number,
+  ) {}
+
+  /** A batch job starts using the pool; `leave` when it is done. */
+  join(): void {
+    this.users++;
+  }
+
+  /** True when the last user left (the owner may forget the pool). */
+  leave(): boolean {
+    return --this.users === 0;
+  }
+
+  take(signal?: AbortSignal): Promise<string | NoLease> {
+    if (signal?.aborted) return Promise.resolve({ stop: 'held' });
+    return new Promise((resolve) => {
+      this.waiters.push({ resolve, signal, since: Date.now() });
+      if (!this.pumping) void this.pump();
+    });
+  }
+
+  private settle(which: (w: Waiter) => boolean, outcome: NoLease) {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const waiter = this.waiters[i]!;
+      if (which(waiter)) {
+        this.waiters.splice(i, 1);
+        waiter.resolve(outcome);
+      }
+    }
+  }
+
+  private async pump() {
+    this.pumping = true;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        this.settle((w) => w.signal?.aborted === true, { stop: 'held' });
+        if (this.waiters.length === 0) return;
+        const release = this.released.splice(0);
+        const got = await this.limiter.tryAcquire(this.campaignId, this.host, this.waiters.length, this.leaseMs, release);
+        if (got.ok) {
+          attempt = -1;
+          for (const id of got.leases.ids) {
+            const waiter = this.waiters.shift();
+            if (waiter) waiter.resolve(id);
+            else this.give(id);
+          }
+          continue;
+        }
+        if (got.reason === 'paused') {
+          this.settle(() => true, { stop: 'paused' });
+          return;
+        }
+        const now = Date.now();
+        this.settle((w) => now - w.since >= MAX_WAIT_MS, { stop: 'held' });
+        // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
+        // raised limit or a resume is noticed quickly.
+        const wait = Math.max(got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
+        await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
+      }
+    } catch {
+      // Redis unreachable: nobody sends; each job gives its batch back and looks again later.
+      this.settle(() => true, { stop: 'held' });
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Gives a lease back: with the next acquire, or with others given back in the same tick. */
+  give(id: string): void {
+    this.released.push(id);
+    if (this.released.length > 1) return;
+    this.releasing = this.releasing.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            const ids = this.released.splice(0);
+            // A lost release only holds a slot until the lease lapses (timeout + 1 s).
+            this.limiter.release(this.campaignId, ids).then(resolve, () => resolve());
+          }),
+        ),
+    );
+  }
+
+  /** Waits until every lease given back so far has been released in Redis. */
+  async settled(): Promise<void> {
+    await this.releasing;
+  }
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Sample } from '../../src/campaign-runtime/samples.js';
+import { createCampaign } from '../../src/campaigns/create.js';
+import { deliverBatch } from '../../src/campaigns/deliver-batch.js';
+import { campaignInputSchema } from '../../src/campaigns/input.js';
+import { startCampaign } from '../../src/campaigns/launch.js';
+import { materialise } from '../../src/campaigns/materialise.js';
+import { BatchResults } from '../../src/campaigns/result-writer.js';
+import { createTestContext, type TestContext } from '../support/deps.js';
+import { seedUsers } from '../support/seed-users.js';
+import { TestDownstream } from '../support/test-downstream.js';
+
+const SECRET = 'downstream-secret-0123456789';
+
+// Single mode was 0.04x bare BullMQ: sixteen batch jobs in one worker each ran their own lease
+// acquires (at most its 8 senders per Redis call) and wrote their own result statements.
+describe('batches of one campaign in one process', () => {
+  let ctx: TestContext;
+  const downstream = new TestDownstream(SECRET);
+
+  before(async () => {
+    await downstream.start();
+    ctx = await createTestContext({ config: { ops: { enabled: false } } });
+    await seedUsers(ctx.deps.db, 3200);
+  });
+  after(async () => {
+    await ctx.cleanup();
+    await downstream.stop();
+  });
+
+  async function running(maxBatch: number) {
+    const input = campaignInputSchema.parse({
+      name: 'shared',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hi {{user.name}}',
+      channel: { url: downstream.url, secret: SECRET, maxBatch },
+    });
+    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-shared');
+    await startCampaign(ctx.deps, campaign.id, 'trace-shared', 'olivia', { by: 'policy' });
+    await materialise(ctx.deps, campaign.id, 'trace-shared');
+    return campaign.id;
+  }
+
+  it('share their lease acquires: one Redis call serves the waiting senders of every batch', async () => {
+    downstream.latencyMs = 0;
+    const id = await running(200);
+    const redis = ctx.deps.redis;
+    const { eval: evalScript, evalsha } = redis;
+    let acquires = 0;
+    // ACQUIRE is the limiter's only three-key script (sent by its text or by its SHA).
+    const counting = <F extends (...args: never[]) => unknown>(f: F) =>
+      ((script: string, keys: number, ...rest: unknown[]) => {
+        if (Number(keys) === 3) acquires++;
+        return (f as unknown as (...a: unknown[]) => unknown).call(redis, script, keys, ...rest);
+      }) as unknown as F;
+    redis.eval = counting(evalScript);
+    redis.evalsha = counting(evalsha);
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, (_, batchNo) => deliverBatch(ctx.deps, { campaignId: id, batchNo, traceId: 'trace-shared' })),
+      );
+      assert.ok(outcomes.every((o) => o.outcome === 'done'));
+    } finally {
+      redis.eval = evalScript;
+      redis.evalsha = evalsha;
+    }
+    const rows = await ctx.deps.db.selectFrom('deliveries').select('status').where('campaign_id', '=', id).execute();
+    assert.equal(rows.length, 3200);
+    assert.ok(rows.every((r) => r.status === 'delivered'));
+    // One pool per batch could serve at most its 8 senders per acquire: 400 acquires or more.
+    assert.ok(acquires * 16 <= 3200, `${acquires} acquires for 3200 deliveries`);
+  });
+
+  it('write their results together: two batches adding within one window make one statement', async () => {
+    const id = await running(100);
+    const rows = await ctx.deps.db.selectFrom('deliveries').select(['id', 'batch_no']).where('campaign_id', '=', id).where('batch_no', 'in', [0, 1]).execute();
+    const { runtime } = ctx.deps;
+    const recordSamples = runtime.recordSamples;
+    const flushes: Sample[][] = [];
+    runtime.recordSamples = async (campaignId, samples) => {
+      flushes.push([...samples]);
+      return recordSamples.call(runtime, campaignId, samples);
+    };
+    try {
+      const batches = [0, 1].map(() => new BatchResults(ctx.deps, id, 'downstream', 3));
+      const at = new Date();
+      for (const [i, batch] of batches.entries()) {
+        const mine = rows.filter((r) => r.batch_no === i);
+        batch.add(
+          mine.map((r) => ({ id: r.id, ok: true, httpStatus: 200, latencyMs: 1, error: null, at })),
+          { at: at.getTime(), latencyMs: 1, ok: true, messages: mine.length },
+        );
+      }
+      await Promise.all(batches.map((b) => b.close()));
+    } finally {
+      runtime.recordSamples = recordSamples;
+    }
+    assert.equal(flushes.length, 1, 'one flush for both batches');
+    assert.equal(flushes[0]!.length, 2);
+    const written = await ctx.deps.db.selectFrom('deliveries').select('status').where('campaign_id', '=', id).where('batch_no', 'in', [0, 1]).execute();
+    assert.ok(written.length === 200 && written.every((r) => r.status === 'delivered'));
+  });
+});
