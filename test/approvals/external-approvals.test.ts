@@ -2,19 +2,20 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { sweep } from '../../src/approvals/lifecycle.js';
+import { finalChannel } from '../../src/approvals/wait.js';
 import { verifyWebhook } from '../../src/approvals/webhook-signature.js';
 import { callbackSecret } from '../../src/telegram/api.js';
 import { encodeCallback } from '../../src/telegram/callback-data.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { serveApp } from '../support/server.js';
-import { bearer, TOKENS } from '../support/tokens.js';
+import { AGENT_TOKENS, bearer, externalClientTokens, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers } from '../support/workers.js';
 
 const SECRET = 'hook-secret-0123456789';
-const META: string = 'meta-agent-token-0123456789abcdef';
-const OTHER: string = 'other-agent-token-0123456789abcdef';
+const META: string = AGENT_TOKENS.meta;
+const OTHER: string = AGENT_TOKENS.other;
 const WEBHOOK_SECRET = 'whsec-meta-0123456789abcdef';
 const TARA = { id: 601, is_bot: false, first_name: 'Tara' };
 
@@ -80,14 +81,7 @@ describe('external approval requests', () => {
     await receiver.reservePort();
     ctx = await createTestContext({
       config: {
-        auth: {
-          tokens: [
-            { name: 'alice', token: TOKENS.approver, roles: ['approver'] },
-            { name: 'victor', token: TOKENS.viewer, roles: ['viewer'] },
-            { name: 'meta-agent', id: 'meta', token: META, roles: ['agent'], webhookSecret: WEBHOOK_SECRET },
-            { name: 'other-agent', id: 'other', token: OTHER, roles: ['agent'] },
-          ],
-        },
+        auth: { tokens: externalClientTokens({ metaWebhookSecret: WEBHOOK_SECRET }) },
         approvals: { webhooks: { backoffMs: 50, backoffMaxMs: 200, maxAttempts: 200, timeoutMs: 2000 } },
         policy: {
           kinds: {
@@ -184,16 +178,22 @@ describe('external approval requests', () => {
   it('long polling answers within 100 ms of a decision made on Telegram', async () => {
     const filed = (await (await file({ kind: 'meta.strategy.poll', title: 'poll me' })).json()) as Shown;
     await telegram.waitForCall('sendMessage', (c) => String(c.params.text).includes(filed.id));
-    const started = Date.now();
-    const polled = call('GET', `/api/v1/approvals/${filed.id}?waitSec=20`, META).then(async (res) => ({ at: Date.now(), body: (await res.json()) as Shown }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let answered = false;
+    const polled = call('GET', `/api/v1/approvals/${filed.id}?waitSec=20`, META).then(async (res) => {
+      answered = true;
+      return { at: Date.now(), body: (await res.json()) as Shown };
+    });
+    // The poll is waiting once the server has subscribed to the final-outcome channel.
+    await waitFor(async () => Number(((await ctx.deps.redis.pubsub('NUMSUB', finalChannel(ctx.deps.queues.prefix))) as [string, number])[1]) > 0, { what: 'the long poll to subscribe' });
+    assert.equal(answered, false, 'a pending request is not answered before its decision');
     const tapped = await tap(filed.id, 'approve');
-    const decidedAt = Date.now();
     assert.equal(tapped.status, 200);
     const { at, body } = await polled;
     assert.equal(body.status, 'approved');
-    assert.ok(at - started >= 250, 'it waited for the decision');
-    assert.ok(at - decidedAt < 100, `answered ${at - decidedAt} ms after the decision`);
+    // From the decision itself (decided_at, the moment the tap was recorded) to the poll's answer.
+    const decided = await ctx.deps.db.selectFrom('approval_requests').select('decided_at').where('id', '=', filed.id).executeTakeFirstOrThrow();
+    const after = at - new Date(decided.decided_at!).getTime();
+    assert.ok(after < 100, `answered ${after} ms after the decision`);
     const quick = Date.now();
     assert.equal((await call('GET', `/api/v1/approvals/${filed.id}?waitSec=20`, META)).status, 200);
     assert.ok(Date.now() - quick < 1000, 'a final request answers at once');
@@ -212,7 +212,12 @@ describe('external approval requests', () => {
     await receiver.up();
     await waitFor(() => receiver.received.find((r) => r.eventId === eventId), { what: 'the webhook once the receiver is up' });
     await sweep(ctx.deps); // re-queues only what is still pending: nothing
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing left that could send it again: no webhook job waiting, delayed or running.
+    const queue = ctx.deps.queues.get('approval-webhooks');
+    await waitFor(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    }, { what: 'the webhook queue to drain' });
     const got = receiver.received.filter((r) => r.eventId === eventId);
     assert.equal(got.length, 1, 'exactly once');
     assert.deepEqual(verifyWebhook(WEBHOOK_SECRET, got[0]!.body, got[0]!.signature, Math.floor(Date.now() / 1000)), { ok: true });
