@@ -1,8 +1,8 @@
+import type { ApprovalStatus } from '../vocabulary/approval-statuses.js';
 import type { Channel, ExpiryResolution } from '../vocabulary/channels.js';
 import type { Priority } from '../vocabulary/priorities.js';
 import { requiresDualChannel } from './timeouts.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 export type Verdict = 'approve' | 'reject';
 
 export interface RecordedDecision {

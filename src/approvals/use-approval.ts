@@ -1,4 +1,4 @@
-import type { ApprovalStatus } from './decide.js';
+import type { ApprovalStatus } from '../vocabulary/approval-statuses.js';
 import { NonJsonValueError, payloadHash } from './payload-hash.js';
 
 export interface ApprovedRequest {

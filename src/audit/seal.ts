@@ -6,8 +6,11 @@ import { rowContent } from './row.js';
 /** Entries linked per sealing transaction; more wait for the next one. */
 export const SEAL_BATCH = 1000;
 
+/** A round seals what was appended this long before it, and the next waits as long (pacing). */
+const ROUND_MS = 10;
+
 /** After the last append, look again this long after each seal, for appenders that committed after it. */
-const TRAILING_MS = [5, 50, 500, 5000];
+const TRAILING_MS = [25, 250, 2500];
 
 /**
  * Links every entry committed so far into the hash chain, oldest id first:
@@ -54,17 +57,19 @@ async function sealBatch(db: Kysely<Database>): Promise<number> {
 }
 
 /**
- * This process's background sealer: every append pokes it; pokes that arrive
- * while it seals are served by the next round, so concurrent appenders share
- * sealing transactions (group commit). An append is poked before its own
- * transaction commits, so a few trailing rounds follow the last one. Entries
- * left unsealed by a process that died are sealed by the next round anywhere,
- * and every reader of chain positions seals first (`flushAudit`).
+ * This process's background sealer: every append pokes it, and a round runs
+ * ROUND_MS later for whatever was written by then, so concurrent appenders share
+ * sealing transactions (group commit) and a busy process seals ~100 times a
+ * second, not once per append. An append is poked before its own transaction
+ * commits, so a few trailing rounds follow the last one. Entries left unsealed by
+ * a process that died are sealed by the next round anywhere, and every reader of
+ * chain positions seals first (`flushAudit`), so pacing never delays what a reader sees.
  */
 class Sealer {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private timerIsTrailing = false;
   private trailing = 0;
   private closed = false;
 
@@ -73,7 +78,8 @@ class Sealer {
   poke(): void {
     if (this.closed) return;
     this.trailing = 0;
-    this.start();
+    if (this.running) this.again = true;
+    else if (!this.timer || this.timerIsTrailing) this.schedule(ROUND_MS, false);
   }
 
   async flush(): Promise<void> {
@@ -87,32 +93,25 @@ class Sealer {
     await this.flush();
   }
 
-  private start(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+  private schedule(ms: number, trailing: boolean): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.rounds().finally(() => {
-      this.running = undefined;
-      this.scheduleTrailing();
-    });
+    this.timerIsTrailing = trailing;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.rounds().finally(() => {
+        this.running = undefined;
+        if (this.again) this.schedule(ROUND_MS, false);
+        else if (!this.closed && this.trailing < TRAILING_MS.length) this.schedule(TRAILING_MS[this.trailing++]!, true);
+      });
+    }, ms);
+    this.timer.unref();
   }
 
   private async rounds(): Promise<void> {
-    do {
-      this.again = false;
-      // A failed round (Postgres restarting, the pool closing) leaves the entries unsealed, not lost:
-      // the next poke, trailing round, reader or another process seals them.
-      await sealAudit(this.db).catch(() => {});
-    } while (this.again && !this.closed);
-  }
-
-  private scheduleTrailing(): void {
-    if (this.closed || this.trailing >= TRAILING_MS.length) return;
-    this.timer = setTimeout(() => this.start(), TRAILING_MS[this.trailing++]);
-    this.timer.unref();
+    this.again = false;
+    // A failed round (Postgres restarting, the pool closing) leaves the entries unsealed, not lost:
+    // the next poke, trailing round, reader or another process seals them.
+    await sealAudit(this.db).catch(() => {});
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../redis/connect.js';
 import { campaignKeys, downstreamStateKey } from './keys.js';
-import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE } from './limiter-scripts.js';
+import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
 import { runScript } from './run-script.js';
 
 /** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
@@ -25,6 +25,8 @@ export interface Leases {
 }
 
 export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'restoring' | 'timeout'; retryInMs: number };
+
+const leaseIds = (base: string, n: number) => Array.from({ length: n }, (_, i) => `${base}:${i + 1}`);
 
 /**
  * Fleet-wide limits held in Redis: one set per campaign that every worker process
@@ -83,20 +85,24 @@ export class FleetLimiter {
    * restores lost limits from Postgres first.
    */
   async tryAcquire(campaignId: string, host: string, want: number, leaseMs: number, release: readonly string[] = []): Promise<Acquired> {
-    const waitMs = Number(await runScript(this.redis, DOWNSTREAM_WAIT, [downstreamStateKey(this.prefix, host)], []));
-    if (waitMs > 0) {
-      await this.release(campaignId, release);
-      return { ok: false, reason: 'blocked', retryInMs: waitMs };
-    }
     const k = this.keys(campaignId);
     const base = randomUUID();
     const call = async () => (await runScript(this.redis, ACQUIRE, [k.limits, k.leases, k.bucket], [base, String(leaseMs), String(Math.max(1, want)), ...release])) as [number, string, number, string];
-    let reply = await call();
+    // The downstream's hold and the campaign's limits live in different slots (one script cannot
+    // read both on a cluster): both go out at once, one round trip, and leases granted while the
+    // downstream is held are given back with their tokens.
+    const [wait, first] = await Promise.all([runScript(this.redis, DOWNSTREAM_WAIT, [downstreamStateKey(this.prefix, host)], []), call()]);
+    let reply = first;
+    const waitMs = Number(wait);
+    if (waitMs > 0) {
+      if (reply[0] > 0) await runScript(this.redis, UNGRANT, [k.leases, k.bucket], leaseIds(base, reply[0]));
+      return { ok: false, reason: 'blocked', retryInMs: waitMs };
+    }
     if (reply[1] === 'missing') {
       await this.restore(campaignId);
       reply = await call();
     }
-    if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: Array.from({ length: reply[0] }, (_, i) => `${base}:${i + 1}`) } };
+    if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: leaseIds(base, reply[0]) } };
     return { ok: false, reason: reply[1] as 'paused', retryInMs: Number(reply[2]) };
   }
 

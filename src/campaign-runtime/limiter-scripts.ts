@@ -54,6 +54,17 @@ redis.call('PEXPIRE', KEYS[2], leaseMs * 10)
 return {want, 'ok', 0, l[1]}
 `;
 
+/**
+ * Gives back leases granted while the downstream turned out to be held (ACQUIRE and the downstream
+ * check go out together): removes them and returns their rate tokens, so the hold costs nothing.
+ * KEYS: lease zset, bucket hash. ARGV: lease ids.
+ */
+export const UNGRANT = `
+for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
+if redis.call('HEXISTS', KEYS[2], 'tokens') == 1 then redis.call('HINCRBYFLOAT', KEYS[2], 'tokens', #ARGV) end
+return 1
+`;
+
 /** KEYS: lease zset. ARGV: lease ids. */
 export const RELEASE = `
 for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end

@@ -78,10 +78,11 @@ export async function outstandingBatches(db: Db, campaignId: string): Promise<nu
   return rows.map((r) => r.batch_no);
 }
 
+/** The outstanding deliveries of a batch, with what a send needs (a batch job reads 100 of them per run). */
 export async function batchDeliveries(db: Db, campaignId: string, batchNo: number) {
   return db
     .selectFrom('deliveries')
-    .selectAll()
+    .select(['id', 'user_id', 'variables', 'reward', 'arm'])
     .where('campaign_id', '=', campaignId)
     .where('batch_no', '=', batchNo)
     .where('status', 'in', ['pending', 'retry'])

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { Channel } from '../vocabulary/channels.js';
+import type { ApprovalStatus } from '../vocabulary/approval-statuses.js';
 import type { Priority } from '../vocabulary/priorities.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -36,7 +37,7 @@ export interface ApprovalRequestsTable {
   summary: string;
   requester: string;
   priority: Priority;
-  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  status: ApprovalStatus;
   required_channels: JSONColumnType<Channel[]>;
   require_distinct_approvers: boolean;
   reasons: JSONColumnType<string[]>;

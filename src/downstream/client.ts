@@ -36,6 +36,8 @@ export const signature = (secret: string, body: string) => `sha256=${createHmac(
 export class DownstreamClient {
   private readonly pools = new Map<string, Pool>();
   private readonly breakers = new Map<string, BreakerState>();
+  /** Channel URLs parsed once (a URL parse per request was a measurable part of a send). */
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: { connectionsPerOrigin: number; breaker?: BreakerOptions; now?: () => number } = { connectionsPerOrigin: 128 }) {}
 
@@ -46,6 +48,17 @@ export class DownstreamClient {
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      if (this.targets.size >= 1024) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   private now() {
@@ -63,8 +76,7 @@ export class DownstreamClient {
    * caller is told how long to hold.
    */
   async send(channel: Channel, secret: string, request: SendRequest, onOpen?: (holdMs: number) => void): Promise<Sent> {
-    const url = new URL(channel.url);
-    const origin = url.origin;
+    const { origin } = this.target(channel.url);
     const gate = admit(this.breaker(origin), this.now());
     if (!gate.ok) return { sent: false, waitMs: gate.waitMs };
     this.breakers.set(origin, gate.state);
@@ -78,9 +90,7 @@ export class DownstreamClient {
 
   /** One signed request, whatever the breaker says (the Ops agent's probes of a paused downstream). */
   async request(channel: Channel, secret: string, request: SendRequest): Promise<SendResult> {
-    const url = new URL(channel.url);
-    const origin = url.origin;
-    const path = url.pathname + url.search;
+    const { origin, path } = this.target(channel.url);
     const body = JSON.stringify(request.body);
     const started = performance.now();
     try {

@@ -3,13 +3,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { PRIORITIES } from '../vocabulary/priorities.js';
 import type { ApiCall } from './api.js';
+import { APPROVAL_STATUSES } from '../vocabulary/approval-statuses.js';
 
 /** The API's long poll waits at most this long per call; longer waits chain calls. */
 const POLL_CHUNK_SEC = 60;
 /** request_approval and get_approval wait at most this long in one tool call. */
 export const MAX_WAIT_SEC = 600;
-
-const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
 /** What an agent needs of a request: its state and the decision, not the audit history. */
 const Approval = z.looseObject({
@@ -148,7 +147,11 @@ export function createMcpServer(api: ApiCall): McpServer {
     {
       title: 'List my approval requests',
       description: 'The requests this token filed, newest first.',
-      inputSchema: { status: z.enum(STATUSES).optional(), limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) },
+      inputSchema: {
+        status: z.enum(APPROVAL_STATUSES).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+      },
     },
     async ({ status, limit, offset }) => {
       const query = new URLSearchParams({ limit: String(limit), offset: String(offset), ...(status ? { status } : {}) });

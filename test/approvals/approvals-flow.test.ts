@@ -198,7 +198,7 @@ describe('approvals: policy, decisions, expiry, audit', () => {
     assert.ok(verdict.ok, JSON.stringify(verdict));
     const res = await app.request('/api/v1/audit/verify', { headers: bearer(TOKENS.viewer) });
     assert.equal(((await res.json()) as { ok: boolean }).ok, true);
-    const target = await ctx.deps.db.selectFrom('audit_log').select('seq').orderBy('seq').offset(3).limit(1).executeTakeFirstOrThrow();
+    const target = await ctx.deps.db.selectFrom('audit_log').select('seq').where('seq', 'is not', null).orderBy('seq').offset(3).limit(1).executeTakeFirstOrThrow();
     await assert.rejects(sql`update audit_log set actor = 'mallory' where seq = ${target.seq}`.execute(ctx.deps.db), /append-only/);
     await sql`alter table audit_log disable trigger audit_log_no_change`.execute(ctx.deps.db);
     await sql`update audit_log set actor = 'mallory' where seq = ${target.seq}`.execute(ctx.deps.db);

@@ -55,7 +55,7 @@ describe('strategy evaluation hand-off: Growth proposals go to an outside evalua
   const big = (name: string) => ({ name, arm: 'B', percentChange: 20, budgetDelta: 10 });
   const growth = (params: Record<string, unknown>, proposer = 'growth') =>
     propose(ctx.deps, { kind: 'reward.adjust', proposer, params, traceId: `trace-${params.name}`, summary: `change ${params.name}` });
-  const audit = (trace: string) => ctx.deps.db.selectFrom('audit_log').selectAll().where('trace_id', '=', trace).orderBy('seq').execute();
+  const audit = (trace: string) => ctx.deps.db.selectFrom('audit_log').selectAll().where('trace_id', '=', trace).orderBy('id').execute();
 
   before(async () => {
     await evaluator.start();

@@ -9,13 +9,13 @@ import { encodeCallback } from '../../src/telegram/callback-data.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { serveApp } from '../support/server.js';
-import { bearer, TOKENS } from '../support/tokens.js';
+import { AGENT_TOKENS, bearer, externalClientTokens, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers } from '../support/workers.js';
 
 const SECRET = 'hook-secret-0123456789';
-const META: string = 'meta-agent-token-0123456789abcdef';
-const OTHER: string = 'other-agent-token-0123456789abcdef';
+const META: string = AGENT_TOKENS.meta;
+const OTHER: string = AGENT_TOKENS.other;
 const WEBHOOK_SECRET = 'whsec-meta-0123456789abcdef';
 const TARA = { id: 601, is_bot: false, first_name: 'Tara' };
 
@@ -81,14 +81,7 @@ describe('external approval requests', () => {
     await receiver.reservePort();
     ctx = await createTestContext({
       config: {
-        auth: {
-          tokens: [
-            { name: 'alice', token: TOKENS.approver, roles: ['approver'] },
-            { name: 'victor', token: TOKENS.viewer, roles: ['viewer'] },
-            { name: 'meta-agent', id: 'meta', token: META, roles: ['agent'], webhookSecret: WEBHOOK_SECRET },
-            { name: 'other-agent', id: 'other', token: OTHER, roles: ['agent'] },
-          ],
-        },
+        auth: { tokens: externalClientTokens({ metaWebhookSecret: WEBHOOK_SECRET }) },
         approvals: { webhooks: { backoffMs: 50, backoffMaxMs: 200, maxAttempts: 200, timeoutMs: 2000 } },
         policy: {
           kinds: {

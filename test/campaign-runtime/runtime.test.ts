@@ -109,4 +109,19 @@ describe('the campaign runtime', () => {
     assert.ok(other.ok);
     await ctx.deps.runtime.release(id, other.leases.ids);
   });
+
+  it('a held downstream costs no leases and no rate tokens: the first send after the hold goes at once', async () => {
+    const other = '127.0.0.1:11';
+    // A token every 2 s, burst 1: a token spent by an attempt during the hold would cost 2 s.
+    await ctx.deps.runtime.setCap(id, { concurrency: 1000, ratePerSec: 0.5 });
+    await ctx.deps.db.transaction().execute((trx) => ctx.deps.runtime.start(id, trx));
+    await ctx.deps.runtime.blockDownstream(other, 300);
+    const started = Date.now();
+    const got = await ctx.deps.runtime.acquire(id, other, 1, 5000, { maxWaitMs: 3000 });
+    const waited = Date.now() - started;
+    assert.ok(got.ok, 'a lease once the hold lapsed');
+    await ctx.deps.runtime.release(id, got.leases.ids);
+    assert.ok(waited >= 250 && waited < 1200, `granted ${waited} ms after asking, with a 300 ms hold`);
+    assert.equal(await ctx.deps.runtime.inFlight(id), 0, 'nothing granted during the hold is left held');
+  });
 });

@@ -111,7 +111,7 @@ describe('flywheel campaigns, against a running service', () => {
     const resumed = await cli(['campaigns', 'resume', campaign.id]);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, new RegExp(`${campaign.id}: resumed; now running`));
-    const audit = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', campaign.id).orderBy('seq').execute();
+    const audit = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', campaign.id).orderBy('id').execute();
     const byCli = audit.filter((a) => a.action === 'campaign.paused' || a.action === 'campaign.resumed');
     assert.deepEqual(byCli, [{ action: 'campaign.paused', actor: 'olivia' }, { action: 'campaign.resumed', actor: 'olivia' }], 'audited once each, as the token\'s owner');
   });

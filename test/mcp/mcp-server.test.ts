@@ -7,12 +7,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { serveApp } from '../support/server.js';
-import { bearer, TOKENS } from '../support/tokens.js';
+import { AGENT_TOKENS, bearer, externalClientTokens, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
 
 const BIN = fileURLToPath(new URL('../../bin/flywheel.js', import.meta.url));
-const META = 'mcp-meta-agent-token-0123456789abcdef';
-const OTHER = 'mcp-other-agent-token-0123456789abcdef';
+const META: string = AGENT_TOKENS.meta;
+const OTHER: string = AGENT_TOKENS.other;
 
 type Approval = {
   id: string;
@@ -69,14 +69,7 @@ describe('MCP server: the approval tools for AI agents, over streamable HTTP and
   before(async () => {
     ctx = await createTestContext({
       config: {
-        auth: {
-          tokens: [
-            { name: 'alice', token: TOKENS.approver, roles: ['approver'] },
-            { name: 'victor', token: TOKENS.viewer, roles: ['viewer'] },
-            { name: 'meta-agent', id: 'meta', token: META, roles: ['agent'] },
-            { name: 'other-agent', id: 'other', token: OTHER, roles: ['agent'] },
-          ],
-        },
+        auth: { tokens: externalClientTokens() },
       },
     });
     server = await serveApp(ctx.deps);
@@ -96,17 +89,15 @@ describe('MCP server: the approval tools for AI agents, over streamable HTTP and
       const tools = await client.listTools();
       assert.deepEqual(tools.tools.map((t) => t.name).sort(), ['get_approval', 'list_my_requests', 'request_approval']);
       const title = `Shift budget (${transportName})`;
-      const [result] = await Promise.all([
-        call(client, 'request_approval', {
-          kind: 'meta.strategy.apply',
-          title,
-          summary: '**Why:** referrals convert better.',
-          payload: { share: 0.05 },
-          waitSec: 30,
-          idempotencyKey: `k-${transportName}`,
-        }),
-        approveWhenFiled(title),
-      ]);
+      const request = {
+        kind: 'meta.strategy.apply',
+        title,
+        summary: '**Why:** referrals convert better.',
+        payload: { share: 0.05 },
+        waitSec: 30,
+        idempotencyKey: `k-${transportName}`,
+      };
+      const [result] = await Promise.all([call(client, 'request_approval', request), approveWhenFiled(title)]);
       assert.ok(!result.isError, JSON.stringify(result));
       const approval = result.structuredContent as Approval;
       assert.equal(approval.status, 'approved');
@@ -116,18 +107,11 @@ describe('MCP server: the approval tools for AI agents, over streamable HTTP and
         [['console', 'alice', 'approve']],
       );
       // The same idempotency key is the same request, decided already: no wait, no second request.
-      const again = await call(client, 'request_approval', {
-        kind: 'meta.strategy.apply',
-        title,
-        summary: '**Why:** referrals convert better.',
-        payload: { share: 0.05 },
-        waitSec: 30,
-        idempotencyKey: `k-${transportName}`,
-      });
+      const again = await call(client, 'request_approval', request);
       assert.equal((again.structuredContent as Approval).id, approval.id);
       assert.equal((await ctx.deps.db.selectFrom('approval_requests').select('id').where('title', '=', title).execute()).length, 1);
       // The audit trail names the agent as requester and the person as decider.
-      const history = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', approval.id).orderBy('seq').execute();
+      const history = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', approval.id).orderBy('id').execute();
       assert.deepEqual(
         history.slice(0, 2).map((h) => [h.action, h.actor]),
         [

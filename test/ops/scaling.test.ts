@@ -129,7 +129,7 @@ describe('auto-scaling recommendation from the real queues', () => {
     for (let i = 0; i < 4; i++) assert.equal((await tick(30)).desiredWorkers, 1);
 
     // One rise and one fall: in the audit, in the webhook.
-    const audit = await ctx.deps.db.selectFrom('audit_log').select(['action', 'data', 'trace_id']).where('action', '=', 'scaling.recommended').orderBy('seq').execute();
+    const audit = await ctx.deps.db.selectFrom('audit_log').select(['action', 'data', 'trace_id']).where('action', '=', 'scaling.recommended').orderBy('id').execute();
     assert.deepEqual(
       audit.map((a) => [a.data.from, a.data.to]),
       [

@@ -9,17 +9,12 @@ import { externalApprovalRoutes, mayRead } from './external-approvals.js';
 import { notFound } from '../errors.js';
 import { newRouter } from '../router.js';
 import { ApprovalDetailSchema as ApprovalDetail, ApprovalPageSchema as Page, ApprovalSchema } from '../responses/approval.js';
-import { errorResponses, json } from '../schemas.js';
+import { errorResponses, json, pagingQuery } from '../schemas.js';
+import { APPROVAL_STATUSES } from '../../vocabulary/approval-statuses.js';
 
-const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
 const Approval = ApprovalSchema;
 
-
-const paging = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-};
 
 const pending = createRoute({
   method: 'get',
@@ -27,7 +22,7 @@ const pending = createRoute({
   tags: ['approvals'],
   summary: 'Requests waiting for a decision, newest first',
   middleware: [requireRole('viewer')] as const,
-  request: { query: z.object({ kind: z.string().max(64).optional(), ...paging }) },
+  request: { query: z.object({ kind: z.string().max(64).optional(), ...pagingQuery }) },
   responses: { 200: json(Page, 'pending requests'), ...errorResponses },
 });
 
@@ -39,12 +34,12 @@ const history = createRoute({
   middleware: [requireRole('viewer')] as const,
   request: {
     query: z.object({
-      status: z.enum(STATUSES).optional(),
+      status: z.enum(APPROVAL_STATUSES).optional(),
       kind: z.string().max(64).optional(),
       actor: z.string().max(128).optional().openapi({ description: 'requester or anyone who decided' }),
       from: z.iso.datetime({ offset: true }).optional(),
       to: z.iso.datetime({ offset: true }).optional(),
-      ...paging,
+      ...pagingQuery,
     }),
   },
   responses: { 200: json(Page, 'requests'), ...errorResponses },
@@ -56,7 +51,7 @@ const byTrace = createRoute({
   tags: ['approvals'],
   summary: 'Requests of one workflow, by trace id',
   middleware: [requireRole('viewer')] as const,
-  request: { query: z.object({ trace: z.string().min(1).max(128), ...paging }) },
+  request: { query: z.object({ trace: z.string().min(1).max(128), ...pagingQuery }) },
   responses: { 200: json(Page, 'requests'), ...errorResponses },
 });
 
@@ -129,7 +124,7 @@ export function approvalListRoutes(deps: Deps) {
     })
     .openapi(history, async (c) => {
       const q = c.req.valid('query');
-      const status = q.status ? [q.status] : STATUSES.filter((s) => s !== 'pending');
+      const status = q.status ? [q.status] : APPROVAL_STATUSES.filter((s) => s !== 'pending');
       const filter = { status, kind: q.kind, actor: q.actor, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit, offset: q.offset };
       return c.json(page(await approvalList(deps, filter), q.offset), 200);
     });

@@ -10,10 +10,10 @@ import { requireRole } from '../auth.js';
 import type { Principal } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import { newRouter } from '../router.js';
-import { errorResponses, json } from '../schemas.js';
+import { errorResponses, json, pagingQuery } from '../schemas.js';
 import { ApprovalDetailSchema as ApprovalDetail, ApprovalPageSchema as Page } from '../responses/approval.js';
+import { APPROVAL_STATUSES } from '../../vocabulary/approval-statuses.js';
 
-const STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
 /** Only an agent-only token is limited to its own requests; people with a reading role see all. */
 export const agentOnly = (principal: Principal) => principal.roles.every((role) => role === 'agent');
@@ -55,7 +55,7 @@ const mine = createRoute({
   tags: ['approvals'],
   summary: 'The requests this token filed, newest first',
   middleware: [requireRole('agent', 'operator')] as const,
-  request: { query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }) },
+  request: { query: z.object({ status: z.enum(APPROVAL_STATUSES).optional(), ...pagingQuery }) },
   responses: { 200: json(Page, 'requests'), ...errorResponses },
 });
 
