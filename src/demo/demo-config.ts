@@ -43,7 +43,7 @@ export function demoConfig(input: DemoConfigInput): Record<string, unknown> {
     // A demo stops in seconds, not the production 25 s.
     workers: { shutdownTimeoutSec: 5 },
     ops: {
-      monitor: { everySec: 2 },
+      monitor: { everySec: 1 },
       // The demo's downstream needs a handful of requests in flight. While the planned rate caps a
       // campaign, the controller's limit climbs toward maxConcurrency; a low ceiling keeps the
       // backoff after a capacity drop to a step or two.

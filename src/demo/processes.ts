@@ -105,11 +105,30 @@ export async function startDownstream(options: DownstreamOptions): Promise<{ chi
 }
 
 /**
+ * Seconds from Flywheel's spawn to its start-up log lines: modules loaded and a
+ * private redis-server up (or null when it uses one already running), database
+ * opened and migrated, HTTP listening.
+ */
+export interface FlywheelPhases {
+  redisSec: number | null;
+  migratedSec: number | null;
+  listeningSec: number | null;
+}
+
+const STARTUP_LINES: [keyof FlywheelPhases, string][] = [
+  ['redisSec', 'started a local redis-server'],
+  ['migratedSec', 'database migrated'],
+  ['listeningSec', 'Flywheel running on'],
+];
+
+/**
  * Flywheel's single process (`src/entry/start.ts`: web, workers, bot) on the
  * given config file; ready once it logs the port it listens on.
  */
-export async function startFlywheel(options: { configPath: string; adminToken: string; logPath: string; timeoutMs: number }): Promise<{ child: Child; port: number; localRedisUrl: () => string | null }> {
+export async function startFlywheel(options: { configPath: string; adminToken: string; logPath: string; timeoutMs: number }): Promise<{ child: Child; port: number; localRedisUrl: () => string | null; phases: FlywheelPhases }> {
   let localRedisUrl: string | null = null;
+  const spawnedAt = Date.now();
+  const phases: FlywheelPhases = { redisSec: null, migratedSec: null, listeningSec: null };
   // The demo config names every value itself; nothing of the caller's deployment may leak in.
   const env: NodeJS.ProcessEnv = { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: options.configPath, FLYWHEEL_ADMIN_TOKEN: options.adminToken };
   const { child, ready } = await startTsx('flywheel', 'src/entry/start.ts', [], {
@@ -118,6 +137,7 @@ export async function startFlywheel(options: { configPath: string; adminToken: s
     timeoutMs: options.timeoutMs,
     onLine: (line) => {
       if (line.includes('started a local redis-server')) localRedisUrl = jsonField(line, 'url') ?? localRedisUrl;
+      for (const [phase, text] of STARTUP_LINES) if (phases[phase] === null && line.includes(text)) phases[phase] = Math.round((Date.now() - spawnedAt) / 100) / 10;
     },
     ready: (line) => {
       if (!line.includes('Flywheel running on')) return undefined;
@@ -129,7 +149,7 @@ export async function startFlywheel(options: { configPath: string; adminToken: s
       }
     },
   });
-  return { child, port: ready, localRedisUrl: () => localRedisUrl };
+  return { child, port: ready, localRedisUrl: () => localRedisUrl, phases };
 }
 
 function jsonField(line: string, field: string): string | undefined {

@@ -8,8 +8,12 @@ import { generateDemoData } from './synthetic-data.js';
 import { type DemoSystem, recentErrors, startSystem } from './system.js';
 import { TUNING } from './tuning.js';
 
-/** With --yes the whole scenario must finish within this (the acceptance bound is 3 minutes). */
-const TOTAL_BUDGET_MS = 175_000;
+/**
+ * With --yes, a guard against a hung step. The scenario takes 25–35 s on a loaded 2-core
+ * machine (bench/RESULTS.md) and must end within 60 s there (test/demo); a slower machine
+ * still sees it through rather than failing at 60 s.
+ */
+const TOTAL_BUDGET_MS = 150_000;
 const STEPS = 9;
 
 /** `npm run demo`: parses the arguments, runs the scenario, and resolves with the exit status. */
@@ -63,7 +67,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   const s = system as DemoSystem | null;
   if (!s) return 1;
-  const summary = { ok: true, seconds: elapsed(reporter), dashboardUrl: s.baseUrl, workDir: s.workDir, steps: reporter.timings, facts };
+  const summary = { ok: true, seconds: elapsed(reporter), dashboardUrl: s.baseUrl, workDir: s.workDir, startup: s.startup, steps: reporter.timings, facts };
   printSummary(reporter, s, facts);
   reporter.summary(summary);
   if (!options.keepRunning) {
@@ -113,6 +117,12 @@ async function runScenario(options: DemoOptions, reporter: Reporter, facts: Demo
   const system = await reporter.step('Start Flywheel (web, workers, bot) on embedded PGlite, and the simulated downstream', budget(90_000), async () => {
     const s = await startSystem({ workDir: options.workDir, port: options.port });
     started(s);
+    const t = s.startup;
+    const fw = t.flywheel;
+    reporter.info(
+      `up in ${t.totalSec} s, side by side: downstream ${t.downstreamSec} s; database folder ${t.database === 'created' ? 'made (first run: an initdb, kept as a template for the next runs)' : t.database === 'cloned' ? 'copied from the empty template' : 'kept from the last run'} in ${t.databaseSec} s; ` +
+        `Flywheel ${t.flywheelSec} s (${fw.redisSec != null ? `loaded and Redis up at ${fw.redisSec} s, ` : ''}migrated at ${fw.migratedSec ?? '-'} s, listening at ${fw.listeningSec ?? '-'} s)`,
+    );
     reporter.info(`downstream ${s.downstream.url} (capacity ${TUNING.downstream.capacity}/s); Redis: ${s.redis}; data and logs in ${s.workDir}`);
     reporter.info(`dashboard ${s.baseUrl}/dashboard — log in at ${s.baseUrl}/login with the token below (admin)`);
     reporter.machine('DASHBOARD_URL', s.baseUrl);

@@ -36,15 +36,14 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export async function experimentWinner(ctx: DemoContext, campaign: DemoCampaign): Promise<void> {
   const { experiment } = TUNING;
   const tenantOf = new Map(ctx.data.users.map((u) => [u.id, u.tenantId]));
-  // Purchases happen after the messages were delivered (the campaign has completed by now).
-  await new Promise((resolve) => setTimeout(resolve, 1000));
   const conversions = conversionEvents({
     seed: ctx.seed + 1,
     userIds: ctx.data.users.map((u) => u.id),
     tenantOf: (id) => tenantOf.get(id)!,
     experiment: { key: campaign.experimentKey, arms: [{ name: experiment.control.name, weight: 1 }, { name: experiment.variant.name, weight: 1 }] },
     rates: experiment.rates,
-    at: Date.now() - 300,
+    // After the messages: the campaign has completed, so every delivery is older than this.
+    at: Date.now(),
     revenue: experiment.revenue,
   });
   for (let i = 0; i < conversions.events.length; i += 5000) {

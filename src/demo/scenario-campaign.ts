@@ -50,7 +50,7 @@ export async function warmUp(ctx: DemoContext): Promise<void> {
   }
   const done = await watchCampaign(ctx.api, created.id, (c) => c.status === 'completed', { what: 'the welcome campaign', timeoutMs: 60_000 });
   const host = new URL(ctx.downstream.url).host;
-  // The Ops monitor ticks every 2 s (demo config); give it a few ticks to store the controller's measurement.
+  // The Ops monitor ticks every second (demo config); give it a few ticks to store the controller's measurement.
   const measured = await poll(async () => (await opsView(ctx.api, created.id)).capacity[host] ?? undefined, { what: 'a capacity measurement', timeoutMs: 6000 }).catch(() => null);
   ctx.reporter.info(`delivered ${done.progress.delivered}/${done.progress.total}; the Ops agent measured the downstream at ${measured ? `${measured.perSec.toFixed(0)}/s` : 'nothing yet (planning falls back to the configured capacity)'}`);
   ctx.facts.warmup = { campaignId: created.id, delivered: done.progress.delivered, measuredCapacityPerSec: measured ? Math.round(measured.perSec) : null };
@@ -153,8 +153,16 @@ export async function adaptDelivery(ctx: DemoContext, campaign: DemoCampaign): P
   const reducedCapacity = Math.max(10, Math.min(TUNING.downstream.reducedCapacity, Math.round(rateBefore * TUNING.downstream.reducedShare)));
   await ctx.downstream.configure({ capacity: reducedCapacity });
   ctx.reporter.info(`downstream capacity ${capacity}/s → ${reducedCapacity}/s (POST /_control): below the send rate of ${rateBefore.toFixed(0)}/s`);
-  const until = Date.now() + TUNING.adaptWatchMs;
-  const after = await watchWith(ctx, log, campaign, (c) => c.status !== 'running' || Date.now() >= until, 'the controller to adapt', TUNING.adaptWatchMs + 10_000);
+  const changedAt = Date.now();
+  // Watched until the controller has cut its limit and the send rate (over the last 2 s, all of them
+  // after the change) is within what the downstream now takes; at most adaptWatchMs.
+  const adapted = (c: CampaignState) => {
+    const watched = Date.now() - changedAt;
+    if (c.status !== 'running' || watched >= TUNING.adaptWatchMs) return true;
+    const limitCut = limitBefore !== null && (c.limits.concurrency ?? limitBefore) < limitBefore;
+    return watched >= 2000 && limitCut && log.rate(2000) <= reducedCapacity * TUNING.adaptedRateMargin;
+  };
+  const after = await watchWith(ctx, log, campaign, adapted, 'the controller to adapt', TUNING.adaptWatchMs + 10_000);
   const rateAfter = log.rate(2000);
   await log.tick(after, true);
   ctx.reporter.info(`the controller adapted: ${rateBefore.toFixed(0)}/s → ${rateAfter.toFixed(0)}/s, limit ${limitBefore ?? '-'} → ${after.limits.concurrency ?? '-'} in flight`);
@@ -168,12 +176,12 @@ export async function adaptDelivery(ctx: DemoContext, campaign: DemoCampaign): P
  * approval to resume; approved, the campaign delivers to the end.
  */
 export async function pauseAndResume(ctx: DemoContext, campaign: DemoCampaign, log: ProgressLog): Promise<void> {
-  const { capacity, collapsedCapacity } = TUNING.downstream;
+  const { capacity, collapsedCapacity, collapsedErrorRate } = TUNING.downstream;
   const droppedAt = Date.now();
   const current = await getCampaign(ctx.api, campaign.id);
   if (current.status === 'running') {
-    await ctx.downstream.configure({ capacity: collapsedCapacity });
-    ctx.reporter.info(`downstream capacity collapses to ${collapsedCapacity}/s`);
+    await ctx.downstream.configure({ capacity: collapsedCapacity, errorRate: collapsedErrorRate });
+    ctx.reporter.info(`downstream collapses: ${collapsedCapacity}/s, and ${Math.round(collapsedErrorRate * 100)}% of its answers are errors`);
   } else {
     // A slow machine can let the queue at the reduced capacity cross the thresholds first.
     ctx.reporter.info(`the Ops agent already paused the campaign at the reduced capacity`);
@@ -183,7 +191,7 @@ export async function pauseAndResume(ctx: DemoContext, campaign: DemoCampaign, l
   const pausedAfterSec = Math.round((Date.now() - droppedAt) / 100) / 10;
   await log.tick(paused, true);
   ctx.reporter.info(`paused by the Ops agent after ${pausedAfterSec} s: ${paused.statusReason}`);
-  await ctx.downstream.configure({ capacity });
+  await ctx.downstream.configure({ capacity, errorRate: 0 });
   ctx.reporter.info(`downstream recovers to ${capacity}/s; the Ops agent probes it while the campaign is paused`);
   const request = await pendingApproval(ctx.api, 'campaign.resume', (a) => a.summary.includes(campaign.name), { what: 'the resume request', timeoutMs: 30_000 });
   const decided = await settleApproval(ctx.approvals, request, 'downstream recovered');

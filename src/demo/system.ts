@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import type { DownstreamHandle } from './context.js';
 import { type DemoTokens, demoConfigYaml } from './demo-config.js';
 import { findRedisServer, freePort } from '../redis/local-server.js';
-import { shutdownRedis, startDownstream, startFlywheel } from './processes.js';
+import { clonePgliteTemplate } from './pglite-template.js';
+import { type FlywheelPhases, shutdownRedis, startDownstream, startFlywheel } from './processes.js';
 import { deleteKeys } from './redis-keys.js';
 import { TUNING } from './tuning.js';
 
@@ -17,10 +18,30 @@ export interface DemoSystem {
   flywheelLog: string;
   /** How Redis was reached, in words. */
   redis: string;
+  /** Where the start-up's time went. */
+  startup: StartupTimes;
   /** Rejects if Flywheel or the downstream exits before `stop()`. */
   crashed: Promise<never>;
   /** Stops Flywheel, then the downstream; idempotent. `keepData: false` removes the PGlite folder. */
   stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Seconds per phase of the start: the processes run side by side, so the phases overlap. */
+export interface StartupTimes {
+  totalSec: number;
+  downstreamSec: number;
+  /** How the embedded database folder came to be (see pglite-template.ts). */
+  database: 'cloned' | 'created' | 'kept';
+  databaseSec: number;
+  flywheelSec: number;
+  /** Seconds from Flywheel's spawn to each of its start-up log lines. */
+  flywheel: FlywheelPhases;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  const result = await work();
+  return { result, ms: Date.now() - started };
 }
 
 const secret = () => randomBytes(16).toString('hex');
@@ -54,15 +75,32 @@ export async function startSystem(options: { workDir: string | null; port?: numb
   await writeFile(configPath, demoConfigYaml({ redisUrl, redisPrefix, pgliteDir, tokens, port: options.port ?? 0 }), { mode: 0o600 });
 
   const downstreamSecret = secret();
-  const downstream = await startDownstream({ secret: downstreamSecret, capacity: TUNING.downstream.capacity, baseLatencyMs: TUNING.downstream.baseLatencyMs, seed: TUNING.seed, logPath: join(workDir, 'downstream.log') });
   const flywheelLog = join(workDir, 'flywheel.log');
-  let flywheel: Awaited<ReturnType<typeof startFlywheel>>;
-  try {
-    flywheel = await startFlywheel({ configPath, adminToken: tokens.admin, logPath: flywheelLog, timeoutMs: 90_000 });
-  } catch (error) {
-    await downstream.child.stop(2000);
-    throw error;
+  const began = Date.now();
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  // Both are separate processes: started side by side, so neither waits for the other to compile.
+  const downstreamStart = timed(() => startDownstream({ secret: downstreamSecret, capacity: TUNING.downstream.capacity, baseLatencyMs: TUNING.downstream.baseLatencyMs, seed: TUNING.seed, logPath: join(workDir, 'downstream.log') }));
+  const flywheelStart = (async () => {
+    const database = await timed(() => clonePgliteTemplate(pgliteDir));
+    const started = await timed(() => startFlywheel({ configPath, adminToken: tokens.admin, logPath: flywheelLog, timeoutMs: 90_000 }));
+    return { database, started };
+  })();
+  const [d, f] = await Promise.allSettled([downstreamStart, flywheelStart]);
+  if (d.status === 'rejected' || f.status === 'rejected') {
+    if (d.status === 'fulfilled') await d.value.result.child.stop(2000);
+    if (f.status === 'fulfilled') await f.value.started.result.child.stop(5000);
+    throw d.status === 'rejected' ? d.reason : (f as PromiseRejectedResult).reason;
   }
+  const downstream = d.value.result;
+  const flywheel = f.value.started.result;
+  const startup: StartupTimes = {
+    totalSec: seconds(Date.now() - began),
+    downstreamSec: seconds(d.value.ms),
+    database: f.value.database.result,
+    databaseSec: seconds(f.value.database.ms),
+    flywheelSec: seconds(f.value.started.ms),
+    flywheel: flywheel.phases,
+  };
   let stopping: Promise<void> | null = null;
   const crashed = new Promise<never>((_, reject) => {
     for (const child of [flywheel.child, downstream.child]) {
@@ -84,6 +122,7 @@ export async function startSystem(options: { workDir: string | null; port?: numb
     flywheelLog,
     redis,
     crashed,
+    startup,
     downstream: {
       url: downstream.url,
       secret: downstreamSecret,

@@ -10,7 +10,7 @@ export const TUNING = {
   usersPerTenant: 150,
   downstream: {
     /** Messages per second the simulated downstream takes at first. */
-    capacity: 300,
+    capacity: 400,
     baseLatencyMs: 20,
     /**
      * A moderate drop to this share of the send rate just measured (the planned rate, or less on
@@ -18,13 +18,19 @@ export const TUNING = {
      */
     reducedShare: 0.8,
     reducedCapacity: 65,
-    /** A collapse: latency and refusals cross the thresholds and the Ops agent pauses the campaign. */
+    /**
+     * A collapse: capacity falls to a trickle and half the requests fail, so the thresholds are
+     * crossed whatever limit the controller holds by then (at a limit of 1, 3/s alone is no overload).
+     */
     collapsedCapacity: 3,
+    collapsedErrorRate: 0.5,
   },
   /** Share of the experiment campaign delivered before the downstream's capacity changes. */
   adaptAtShare: 0.3,
-  /** How long the demo watches the controller settle on the reduced capacity. */
+  /** The longest the demo watches the controller settle on the reduced capacity. */
   adaptWatchMs: 6000,
+  /** Settled: sending at most this multiple of the reduced capacity (the downstream queues a little). */
+  adaptedRateMargin: 1.15,
   experiment: {
     control: { name: 'control', mechanism: 'points', amount: 10 },
     variant: { name: 'streak', mechanism: 'streak', amount: 10 },

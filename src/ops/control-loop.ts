@@ -50,7 +50,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       // dashboard, API or CLI. Taken up as an auto-resume is: the pause judge watches again (it would
       // otherwise wait for an approval forever and never pause the campaign again), a later
       // recovery may ask again, and the controller starts slow instead of at the collapse's limit.
-      control = { ...control, autopause: INITIAL_AUTOPAUSE_STATE, resumeRequested: false, controller: policy.initialState(now), windowStartedAt: now };
+      control = { ...control, autopause: INITIAL_AUTOPAUSE_STATE, resumeRequested: false, controller: policy.initialState(now), windowStartedAt: now, resumedAt: now };
     }
     const samples = await runtime.readSamples(id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
@@ -86,7 +86,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
         // A downstream slow enough that the controller cut sending to a trickle answers fewer
         // requests per window than minSamples: judge the newest minSamples answers instead, or
         // the slowdown that most needs a pause would never be judged at all.
-        windowSamples = await runtime.latestSamples(id, ops.thresholds.minSamples);
+        windowSamples = (await runtime.latestSamples(id, ops.thresholds.minSamples)).filter((s) => s.at >= (control.resumedAt ?? 0));
       }
       // The window closes after any probes, so their samples fall inside it.
       const windowEnd = Math.max(now, deps.clock.now().getTime());
@@ -104,7 +104,7 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
       if (judged.event) {
         result.event = judged.event.type;
         await actOn(deps, id, campaign.name, judged.event, traceId, control);
-        if (judged.event.type === 'resume') control = { ...control, resumeRequested: false, controller: policy.initialState(now) };
+        if (judged.event.type === 'resume') control = { ...control, resumeRequested: false, controller: policy.initialState(now), resumedAt: now };
         if (judged.event.type === 'resume_needs_approval') control = { ...control, resumeRequested: true };
       }
     }

@@ -12,6 +12,11 @@ export interface CampaignControl {
   windowStartedAt: number;
   lastDecision: ControlDecision | null;
   resumeRequested: boolean;
+  /**
+   * When the campaign last resumed from a pause (ms): the pause judge reads no answer from
+   * before it, or the collapse that caused the pause would pause it again at once.
+   */
+  resumedAt?: number;
   /** The downstream's capacity as this campaign's windows showed it (absent in state saved before it existed). */
   capacity?: CapacityState;
   /** How the last window was marked, and why. */

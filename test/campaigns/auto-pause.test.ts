@@ -177,10 +177,15 @@ describe('auto-pause after a resume a person approved', () => {
 
     await slowDownUntilPaused(campaign.id);
     const first = await pendingResume();
+    // Resumed to a trickle (one answer per 2 s): windows too sparse to judge alone, so the judge reads
+    // the newest answers, which must not reach back to the slow ones that caused the pause.
+    await ctx.deps.runtime.setCap(campaign.id, { ratePerSec: 0.5 });
     await approve(first.id);
     await waitFor(async () => (await status(campaign.id)) === 'running', { what: 'the approved resume' });
     const sentAtResume = downstream.seen.size;
-    await waitFor(() => downstream.seen.size >= sentAtResume + 50, { timeoutMs: 30_000, what: 'deliveries after the resume' });
+    await waitFor(() => downstream.seen.size >= sentAtResume + 3, { timeoutMs: 30_000, what: 'windows of fast answers after the resume' });
+    assert.equal(await status(campaign.id), 'running', 'not paused again on the answers from before the pause');
+    await ctx.deps.runtime.setCap(campaign.id, { ratePerSec: 100 });
 
     // Before the fix the pause judge still waited for the first approval: it never paused again.
     await slowDownUntilPaused(campaign.id);

@@ -1,48 +1,17 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { collectPageErrors, launchBrowser, screenshot, skipWithoutChromium } from '../support/browser.js';
-import { waitFor } from '../support/wait-for.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Demo {
-  child: ChildProcess;
-  values: Record<string, string>;
-  exited: Promise<number | null>;
-}
+import { type DemoProcess, startKeptDemo } from '../support/demo-process.js';
 
 /** `npm run demo -- --yes --keep-running`, up to the point where it leaves the system running. */
-async function startDemo(): Promise<Demo> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--yes', '--keep-running', '--work-dir', mkdtempSync(join(tmpdir(), 'fw-walk-'))], {
-    cwd: ROOT,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const values: Record<string, string> = {};
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const match of output.matchAll(/^([A-Z_]+)=(\S+)$/gm)) values[match[1]!] = match[2]!;
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await Promise.race([
-    waitFor(() => values.DEMO_STATE === 'running', { timeoutMs: 200_000, what: 'the demo scenario' }),
-    exited.then((code) => {
-      throw new Error(`the demo exited (${code}) before it was running:\n${output.slice(-3000)}`);
-    }),
-  ]);
-  return { child, values, exited };
-}
+const startDemo = () => startKeptDemo(['--yes', '--work-dir', mkdtempSync(join(tmpdir(), 'fw-walk-'))], { timeoutMs: 200_000 });
 
 describe('the whole console dashboard in headless Chromium, on the demo data', { timeout: 400_000, skip: skipWithoutChromium() }, () => {
-  let demo: Demo;
+  let demo: DemoProcess;
   let browser: Browser;
   let page: Page;
   let errors: string[];
@@ -60,8 +29,7 @@ describe('the whole console dashboard in headless Chromium, on the demo data', {
   });
   after(async () => {
     await browser?.close();
-    demo?.child.kill('SIGTERM');
-    await demo?.exited;
+    await demo?.stop();
   });
 
   it('shows every page with the demo data, with no console errors, and screenshots each', async () => {
