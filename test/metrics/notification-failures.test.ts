@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
-import { createApp } from '../../src/api/app.js';
 import { propose } from '../../src/approvals/propose.js';
-import { createTestContext, type TestContext } from '../support/deps.js';
-import { FakeTelegram, type RecordedCall } from '../support/fake-telegram.js';
+import type { TestContext } from '../support/deps.js';
+import type { FakeTelegram, RecordedCall } from '../support/fake-telegram.js';
+import { startTelegramSystem, type TelegramSystem } from '../support/telegram-system.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestWorkers } from '../support/workers.js';
 
 // A failed attempt waits a minute before the next: the test brings it forward (promote) instead.
 const DELIVERY = { attempts: 3, backoffMs: 60_000, backoffMaxMs: 60_000, resendEverySec: 3600 };
@@ -15,26 +14,17 @@ const FIRST_CHAT = 1001;
 const REFUSING_CHAT = 1002;
 
 describe('notification failures on /metrics, from real Bot API calls', () => {
+  let system: TelegramSystem;
   let ctx: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-  const telegram = new FakeTelegram();
-  const scrape = async () => (await app.request('/metrics', { headers: bearer(TOKENS.viewer) })).text();
+  let telegram: FakeTelegram;
+  const scrape = async () => (await system.app.request('/metrics', { headers: bearer(TOKENS.viewer) })).text();
   const telegramFailures = async () => Number((await scrape()).match(/^flywheel_notification_failures_total\{channel="telegram"\} (\S+)/m)?.[1]);
 
   before(async () => {
-    await telegram.start();
-    ctx = await createTestContext({
-      config: { telegram: { enabled: true, botToken: '123:TEST', apiRoot: telegram.apiRoot, approverChats: [FIRST_CHAT, REFUSING_CHAT], delivery: DELIVERY } },
-    });
-    app = createApp(ctx.deps);
-    workers = await startTestWorkers(ctx);
+    system = await startTelegramSystem({ telegram: { approverChats: [FIRST_CHAT, REFUSING_CHAT], delivery: DELIVERY } });
+    ({ ctx, telegram } = system);
   });
-  after(async () => {
-    await workers.stop();
-    await ctx.cleanup();
-    await telegram.stop();
-  });
+  after(() => system.stop());
 
   it('counts a send Telegram answered with a 502 (retried later) and one a chat refused for good, not the sends that went through', async () => {
     const sendTo = (chat: number) => (c: RecordedCall) =>
