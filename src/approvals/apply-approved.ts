@@ -1,8 +1,8 @@
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
 import { appendAudit } from '../audit/store.js';
-import type { Deps } from '../deps.js';
+import type { Deps, ResolvedOutcome } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
-import { decisionsOf, lockRequest } from './store.js';
+import { decisionsOf, lockRequest, type RequestRow } from './store.js';
 import { checkApprovalForAction } from './use-approval.js';
 
 export type ApplyOutcome =
@@ -78,17 +78,7 @@ export async function applyApproved(deps: Deps, id: string, actor = 'flywheel'):
  */
 async function notifyVoided(deps: Deps, id: string): Promise<void> {
   const row = await deps.db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  await deps.actions.get(row.kind)?.onResolved?.(deps, row.payload, 'payload_changed', { traceId: row.trace_id, approvalId: id, actor: row.requester });
-  await appendAudit(deps.db, {
-    traceId: row.trace_id,
-    actor: 'flywheel',
-    channel: 'system',
-    action: 'approval.requester_notified',
-    subjectType: 'approval',
-    subjectId: id,
-    data: { requester: row.requester, outcome: 'payload_changed' },
-    at: deps.clock.now(),
-  });
+  await tellRequester(deps, row, 'payload_changed');
   if (deps.config.telegram.enabled) {
     await deps.queues.enqueue(telegramQueue, 'voided', { requestId: id, traceId: row.trace_id, step: 'voided' }, { jobId: telegramJobId('voided', id) });
   }
@@ -98,15 +88,20 @@ async function notifyVoided(deps: Deps, id: string): Promise<void> {
 export async function notifyResolved(deps: Deps, id: string): Promise<void> {
   const row = await deps.db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || row.status === 'pending' || row.status === 'approved') return;
-  await deps.actions.get(row.kind)?.onResolved?.(deps, row.payload, row.status, { traceId: row.trace_id, approvalId: id, actor: row.requester });
+  await tellRequester(deps, row, row.status);
+}
+
+/** The requester's handler hears how its request ended, and the audit trail records that it was told. */
+async function tellRequester(deps: Deps, row: RequestRow, outcome: ResolvedOutcome): Promise<void> {
+  await deps.actions.get(row.kind)?.onResolved?.(deps, row.payload, outcome, { traceId: row.trace_id, approvalId: row.id, actor: row.requester });
   await appendAudit(deps.db, {
     traceId: row.trace_id,
     actor: 'flywheel',
     channel: 'system',
     action: 'approval.requester_notified',
     subjectType: 'approval',
-    subjectId: id,
-    data: { requester: row.requester, outcome: row.status },
+    subjectId: row.id,
+    data: { requester: row.requester, outcome },
     at: deps.clock.now(),
   });
 }

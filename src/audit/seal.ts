@@ -32,7 +32,10 @@ async function sealBatch(db: Kysely<Database>): Promise<number> {
   const waiting = await db.selectFrom('audit_log').select('id').where('seq', 'is', null).limit(1).executeTakeFirst();
   if (!waiting) return 0;
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('flywheel.audit_log'))`.execute(trx);
+    // The chain is one per schema (one Flywheel per schema, or one test each), so is its lock; a holder
+    // that stalls (a paused process) makes the others give up after lock_timeout, not wait for ever.
+    await sql`set local lock_timeout = '2s'`.execute(trx);
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`.execute(trx);
     const rows = await trx.selectFrom('audit_log').selectAll().where('seq', 'is', null).orderBy('id').limit(SEAL_BATCH).execute();
     if (rows.length === 0) return 0;
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('seq', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -136,9 +139,14 @@ export function pokeSealers(): void {
 /** Seals every entry committed before this call (waiting for a round in progress). */
 export async function flushAudit(db: Kysely<Database>): Promise<void> {
   const sealer = active.get(db);
-  if (sealer) await sealer.flush();
-  else await sealAudit(db);
+  // A reader waits at most for one lock_timeout: when the chain cannot be sealed now, it reads the
+  // entries as they are (the unlinked last, in the order written) rather than not answering.
+  await (sealer ? sealer.flush() : sealAudit(db)).catch((error) => {
+    if (!isLockTimeout(error)) throw error;
+  });
 }
+
+const isLockTimeout = (error: unknown) => (error as { code?: string } | null)?.code === '55P03';
 
 /** At shutdown, before the pool closes: the last entries are sealed, and no round starts after. */
 export async function closeSealer(db: Kysely<Database>): Promise<void> {

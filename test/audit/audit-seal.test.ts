@@ -123,4 +123,45 @@ describe('the audit chain, sealed in batches', () => {
     await assert.rejects(sql`update audit_log set seq = null, prev_hash = null, hash = null where id = ${row.id}`.execute(handle.db), /append-only/);
     assert.ok((await verifyAuditLog(handle.db)).ok);
   });
+
+  it("answers a reader within the lock timeout when another sealer of the chain stalls, and never blocks another schema's chain", async () => {
+    await appendAudit(handle.db, entry('stalled', 'test.stalled'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // A sealer that took the chain's lock and stopped (a paused process).
+    const stalled = handle.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const other = await createSchema();
+    const otherDb = await openDatabase({ url: TEST_DATABASE_URL, pgliteDir: '', poolSize: 2, schema: other.schema });
+    try {
+      await migrateToLatest(otherDb.db);
+      await appendAudit(otherDb.db, entry('elsewhere', 'test.elsewhere'));
+      assert.equal(await sealAudit(otherDb.db), 1, "another schema's chain is sealed meanwhile");
+      const started = Date.now();
+      const rows = await auditByTrace(handle.db, 'stalled');
+      assert.ok(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.seq]),
+        [['test.stalled', null]],
+        'read as it is: written, not linked yet',
+      );
+    } finally {
+      release();
+      await stalled;
+      await otherDb.close();
+      await other.drop();
+    }
+    await sealAudit(handle.db);
+    assert.ok((await verifyAuditLog(handle.db)).ok);
+  });
 });

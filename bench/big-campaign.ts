@@ -1,0 +1,194 @@
+// Target 5 of issue #16: one campaign to a large audience (default 1,000,000), measured from
+// outside as an operator would see it:
+//   - the launch request's time (POST /launch; the policy allows it, a worker materialises);
+//   - materialisation rows/s (from the first delivery row to `materialised_at`, and from the launch);
+//   - the RSS of the web and the worker process, sampled every 250 ms throughout;
+//   - the time of API reads of the campaign's progress (GET /campaigns/:id), every 100 ms while it runs.
+// Processes as the Procfile runs them (`node dist/src/entry/web.js`, the worker line with its heap
+// flags), compiled with tsconfig.build.json into .scratch/; a no-op downstream
+// (bench/downstream/server.ts); a Postgres schema and Redis prefix of its own, removed at the end.
+//
+// Usage: npx tsx bench/big-campaign.ts [--users 1000000] [--mode batch|single] [--max-batch 100]
+//   [--deliver-sec 120]   (stop watching, and cancel, after this long past materialisation; 0: until completed)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { withoutEnvOverrides } from '../src/config/env-overrides.js';
+import { createTestContext } from '../test/support/deps.js';
+import { bearer, TOKENS } from '../test/support/tokens.js';
+import { compileForBench, percentile, rssMb, startDownstream } from './support/processes.js';
+
+const { values: args } = parseArgs({
+  options: {
+    users: { type: 'string', default: '1000000' },
+    mode: { type: 'string', default: 'batch' },
+    'max-batch': { type: 'string', default: '100' },
+    'deliver-sec': { type: 'string', default: '120' },
+  },
+});
+const USERS = Number(args.users);
+const MODE = args.mode === 'single' ? 'single' : 'batch';
+const MAX_BATCH = Number(args['max-batch']);
+const DELIVER_MS = Number(args['deliver-sec']) * 1000;
+const SECRET = 'bench-downstream-secret-0123456789';
+const COMMAND = `npx tsx bench/big-campaign.ts ${process.argv.slice(2).join(' ')}`.trim();
+const PROCFILE = readFileSync('Procfile', 'utf8');
+const nodeArgs = (role: string) =>
+  (new RegExp(`^${role}:\\s*node\\s+(.*?)\\s*dist/src/entry/${role}\\.js`, 'm').exec(PROCFILE)?.[1] ?? '').split(' ').filter(Boolean);
+const note = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const children: ChildProcess[] = [];
+// The policy lets this launch apply at once (no approval): what is measured is the one launch path's work.
+const policy = {
+  kinds: {
+    'campaign.launch': {
+      guardrails: [
+        { param: 'audienceSize', label: 'Audience', max: Math.max(10_000, USERS), hardMin: 1, hardMax: Math.max(1_000_000, USERS) },
+        { param: 'budget', label: 'Budget', max: 1_000, hardMin: 0, hardMax: 50_000 },
+      ],
+    },
+  },
+};
+const ctx = await createTestContext({ config: { ops: { enabled: false }, campaigns: { reconcileEverySec: 3600 }, database: { poolSize: 10 }, policy } });
+const cleanup: (() => Promise<void> | void)[] = [() => ctx.cleanup()];
+try {
+  note(`seeding ${USERS.toLocaleString('en-US')} users`);
+  await sql`insert into tenants (id, name, plan, seats) select 't' || i, 'Tenant ' || i, 'pro', 10 from generate_series(0, 9) i`.execute(ctx.deps.db);
+  await sql`insert into users (id, tenant_id, name, email)
+            select 'b' || lpad(i::text, 7, '0'), 't' || (i % 10), 'User ' || i, 'b' || i || '@example.com' from generate_series(0, ${USERS - 1}::int) i`.execute(
+    ctx.deps.db,
+  );
+  await sql`analyze users`.execute(ctx.deps.db);
+
+  const downstream = await startDownstream(SECRET);
+  children.push(downstream.child);
+  await downstream.control({ capacity: 1e9, baseLatencyMs: 0, latencyJitter: 0, errorRate: 0, overloadErrorRate: 0 });
+
+  const dist = await compileForBench(note);
+  cleanup.push(() => rmSync(dist, { recursive: true, force: true }));
+  const tree = parseYaml(ctx.configYaml) as Record<string, Record<string, unknown>>;
+  tree.logging = { level: 'info' };
+  tree.server = { ...tree.server, port: 0, host: '127.0.0.1' };
+  const configPath = join(dist, 'flywheel.yaml');
+  writeFileSync(configPath, stringifyYaml(tree));
+  const start = async (role: 'web' | 'worker', readyLine: RegExp) => {
+    const child = spawn(process.execPath, [...nodeArgs(role), join(dist, `src/entry/${role}.js`)], {
+      env: { ...withoutEnvOverrides(process.env), FLYWHEEL_CONFIG: configPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    const ready = new Promise<RegExpExecArray>((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        if (output.length < 200_000) output += String(chunk);
+        const m = readyLine.exec(output);
+        if (m) resolve(m);
+      };
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
+      child.once('exit', (code) => reject(new Error(`${role} exited (${code}):\n${output.slice(-2000)}`)));
+    });
+    return { child, ready: await Promise.race([ready, delay(60_000).then(() => Promise.reject(new Error(`${role} not ready after 60 s`)))]) };
+  };
+  const web = await start('web', /"port":(\d+)[^\n]*web listening/);
+  const worker = await start('worker', /worker started/);
+  const base = `http://127.0.0.1:${web.ready[1]}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(
+      `${base}${path}`,
+      body === undefined
+        ? { method, headers: bearer(TOKENS.operator) }
+        : { method, headers: { ...bearer(TOKENS.operator), 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  const rss = { web: 0, worker: 0 };
+  const sampler = setInterval(() => {
+    rss.web = Math.max(rss.web, rssMb(web.child.pid!));
+    rss.worker = Math.max(rss.worker, rssMb(worker.child.pid!));
+  }, 250);
+  cleanup.push(() => clearInterval(sampler));
+
+  const created = await call('POST', '/api/v1/campaigns', {
+    name: 'big',
+    audience: { type: 'segment', filters: {} },
+    template: 'Hi {{user.name}}, news from {{tenant.name}}',
+    channel: { url: `${downstream.url}/deliver`, secret: SECRET, mode: MODE, maxBatch: MAX_BATCH },
+  });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = String(created.body.id);
+  note(`launching ${id} (${MODE}, ${MAX_BATCH} per batch)`);
+  const launchStarted = performance.now();
+  const launched = await call('POST', `/api/v1/campaigns/${id}/launch`);
+  const launchMs = performance.now() - launchStarted;
+  const launchedAt = Date.now();
+  if (launched.body.outcome !== 'applied') throw new Error(`launch: ${launched.status} ${JSON.stringify(launched.body)}`);
+
+  const reads: number[] = [];
+  let firstRowAt: number | null = null;
+  let materialisedAt: number | null = null;
+  let status = '';
+  let delivered = 0;
+  for (;;) {
+    const t = performance.now();
+    const view = await call('GET', `/api/v1/campaigns/${id}`);
+    reads.push(performance.now() - t);
+    status = String(view.body.status);
+    delivered = Number((view.body.progress as { delivered?: number } | undefined)?.delivered ?? 0);
+    const row = await ctx.deps.db.selectFrom('campaigns').select(['materialised_count', 'materialised_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    if (firstRowAt === null && row.materialised_count > 0) firstRowAt = Date.now();
+    if (materialisedAt === null && row.materialised_at) {
+      materialisedAt = new Date(row.materialised_at).getTime();
+      note(`materialised ${row.materialised_count.toLocaleString('en-US')} rows`);
+    }
+    // pending_approval until the worker has run the launch's apply job.
+    if (status !== 'running' && status !== 'pending_approval') break;
+    if (materialisedAt !== null && DELIVER_MS > 0 && Date.now() - materialisedAt > DELIVER_MS) {
+      note(`stopping after ${DELIVER_MS / 1000} s of delivery (${delivered.toLocaleString('en-US')} delivered)`);
+      await call('POST', `/api/v1/campaigns/${id}/cancel`);
+      break;
+    }
+    if (Date.now() - launchedAt > 30 * 60_000) throw new Error('not done after 30 minutes');
+    await delay(100);
+  }
+  const finished = Date.now();
+  const rows = await ctx.deps.db.selectFrom('campaigns').select(['materialised_count', 'materialised_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const materialised = rows.materialised_count;
+  const matSec = materialisedAt === null ? null : (materialisedAt - launchedAt) / 1000;
+  const firstSec = materialisedAt === null || firstRowAt === null ? null : (materialisedAt - firstRowAt) / 1000;
+  const f = (v: number | null, d = 0) => (v === null || !Number.isFinite(v) ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
+
+  log(`command: ${COMMAND}`);
+  log(
+    `audience ${USERS.toLocaleString('en-US')} users, ${MODE} mode, ${MAX_BATCH} recipients per batch job; ended ${status} after ${((finished - launchedAt) / 1000).toFixed(1)} s, ${delivered.toLocaleString('en-US')} delivered`,
+  );
+  log('| measure | figure | target |');
+  log('| --- | --- | --- |');
+  log(`| launch request (POST /launch) | ${launchMs.toFixed(1)} ms | < 100 ms |`);
+  log(
+    `| materialisation, launch to materialised_at | ${f(materialised)} rows in ${f(matSec, 2)} s = ${f(matSec ? materialised / matSec : null)} rows/s | ≥ 50,000 rows/s |`,
+  );
+  log(
+    `| materialisation, first row seen to materialised_at (polled every ~100 ms) | ${f(firstSec, 2)} s = ${f(firstSec ? materialised / firstSec : null)} rows/s | |`,
+  );
+  log(`| web max RSS | ${rss.web.toFixed(1)} MB | < 150 MB |`);
+  log(`| worker max RSS | ${rss.worker.toFixed(1)} MB | < 150 MB |`);
+  log(
+    `| progress reads (GET /campaigns/:id, ${reads.length} while it ran) | p50 ${f(percentile(reads, 50), 1)} ms, p99 ${f(percentile(reads, 99), 1)} ms, max ${f(Math.max(...reads), 1)} ms | p99 < 20 ms |`,
+  );
+} finally {
+  for (const child of children) {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    if (child.exitCode === null) await once(child, 'exit').catch(() => {});
+    clearTimeout(killer);
+  }
+  for (const step of cleanup.reverse()) await step();
+}
