@@ -71,6 +71,10 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
           from recipients r
           on conflict (campaign_id, user_id) do nothing
           returning 1
+        ), counted as (
+          insert into campaign_delivery_counts as k (campaign_id, pending)
+          select ${campaignId}, count(*) from added
+          on conflict (campaign_id) do update set pending = k.pending + excluded.pending
         ) select (select count(*)::int from recipients) as selected, (select max("userId") from recipients) as last, (select count(*) from added) as added`.execute(trx);
       const { selected, last } = done.rows[0]!;
       // A campaign with an experiment: each recipient gets its arm and that arm's reward.

@@ -109,24 +109,46 @@ export interface DeliveryResult {
  */
 export async function writeResults(db: Db, results: readonly DeliveryResult[], maxAttempts: number): Promise<void> {
   if (results.length === 0) return;
+  // One statement: the rows, their campaign's counts by status and its deliveries per second
+  // (progress reads those instead of counting rows). `o` locks each row and says the status it
+  // leaves, so the counts move by exactly what changed, whoever else writes the same rows.
   await sql`
-    update deliveries d set
-      status = case when v.ok then 'delivered' when d.attempts + 1 >= ${maxAttempts} then 'dead' else 'retry' end,
-      attempts = d.attempts + 1,
-      http_status = v.http_status,
-      latency_ms = v.latency_ms,
-      last_error = v.error,
-      delivered_at = case when v.ok then v.at else d.delivered_at end,
-      updated_at = v.at
-    from (
+    with v as (
       select unnest(${results.map((r) => String(r.id))}::bigint[]) as id,
              unnest(${results.map((r) => r.ok)}::boolean[]) as ok,
              unnest(${results.map((r) => r.httpStatus)}::int[]) as http_status,
              unnest(${results.map((r) => r.latencyMs)}::real[]) as latency_ms,
              unnest(${results.map((r) => (r.error === null ? null : r.error.slice(0, 500)))}::text[]) as error,
              unnest(${results.map((r) => r.at.toISOString())}::timestamptz[]) as at
-    ) v
-    where d.id = v.id and d.status in ('pending', 'retry')`.execute(db);
+    ), o as (
+      select d.id, d.status as old_status from deliveries d join v on v.id = d.id where d.status in ('pending', 'retry') for update of d
+    ), u as (
+      update deliveries d set
+        status = case when v.ok then 'delivered' when d.attempts + 1 >= ${maxAttempts} then 'dead' else 'retry' end,
+        attempts = d.attempts + 1,
+        http_status = v.http_status,
+        latency_ms = v.latency_ms,
+        last_error = v.error,
+        delivered_at = case when v.ok then v.at else d.delivered_at end,
+        updated_at = v.at
+      from v, o
+      where d.id = v.id and o.id = d.id and d.status in ('pending', 'retry')
+      returning d.campaign_id, o.old_status, d.status as new_status, v.at
+    ), counted as (
+      insert into campaign_delivery_counts as k (campaign_id, pending, retry, delivered, dead)
+      select campaign_id,
+             -count(*) filter (where old_status = 'pending'),
+             count(*) filter (where new_status = 'retry') - count(*) filter (where old_status = 'retry'),
+             count(*) filter (where new_status = 'delivered'),
+             count(*) filter (where new_status = 'dead')
+      from u group by campaign_id
+      on conflict (campaign_id) do update set
+        pending = k.pending + excluded.pending, retry = k.retry + excluded.retry,
+        delivered = k.delivered + excluded.delivered, dead = k.dead + excluded.dead
+    )
+    insert into campaign_delivered_seconds as s (campaign_id, second, n)
+    select campaign_id, floor(extract(epoch from at))::bigint, count(*) from u where new_status = 'delivered' group by 1, 2
+    on conflict (campaign_id, second) do update set n = s.n + excluded.n`.execute(db);
 }
 
 /**

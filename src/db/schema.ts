@@ -171,6 +171,22 @@ export interface DeliveriesTable {
   delivered_at: Timestamp | null;
 }
 
+/** A campaign's deliveries by status, kept by the statements that change them (migration 0016b). */
+export interface CampaignDeliveryCountsTable {
+  campaign_id: string;
+  pending: ColumnType<number, number | undefined, number>;
+  retry: ColumnType<number, number | undefined, number>;
+  delivered: ColumnType<number, number | undefined, number>;
+  dead: ColumnType<number, number | undefined, number>;
+}
+
+/** A campaign's deliveries per second (epoch seconds of delivered_at), for its send rate (migration 0016b). */
+export interface CampaignDeliveredSecondsTable {
+  campaign_id: string;
+  second: ColumnType<number, number, number>;
+  n: number;
+}
+
 /** A finished campaign's deliveries, summarised before its rows were removed (migration 0015). */
 export interface DeliverySummariesTable {
   campaign_id: string;
@@ -334,6 +350,8 @@ export interface Database {
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
   delivery_summaries: DeliverySummariesTable;
+  campaign_delivery_counts: CampaignDeliveryCountsTable;
+  campaign_delivered_seconds: CampaignDeliveredSecondsTable;
   events: EventsTable;
   beta_screenings: BetaScreeningsTable;
   beta_candidates: BetaCandidatesTable;

@@ -7,7 +7,7 @@ import { completeIfDone } from '../../src/campaigns/complete.js';
 import { deliverySummary } from '../../src/campaigns/delivery-summary.js';
 import { campaignProgress } from '../../src/campaigns/progress.js';
 import { runDeliveryRetention } from '../../src/campaigns/retention.js';
-import { batchSummaries, deliveryBuckets, getCampaign } from '../../src/campaigns/store.js';
+import { batchSummaries, deliveryBuckets, getCampaign, writeResults } from '../../src/campaigns/store.js';
 import { manualClock } from '../../src/clock.js';
 import { mulberry32 } from '../../src/growth/mulberry32.js';
 import { armTotals, experimentOfCampaign } from '../../src/growth/store.js';
@@ -75,15 +75,11 @@ describe('delivery retention: finished campaigns are summarised, their rows remo
       clock.advance(MINUTE);
       // Every seventh recipient's downstream refused for good.
       const rows = await ctx.deps.db.selectFrom('deliveries').select('id').where('campaign_id', '=', id).where('batch_no', '=', batch).orderBy('id').execute();
-      await ctx.deps.db
-        .updateTable('deliveries')
-        .set({ status: 'dead', attempts: 3, http_status: 500, updated_at: clock.now() })
-        .where(
-          'id',
-          'in',
-          rows.filter((_, i) => i % 7 === 3).map((r) => r.id),
-        )
-        .execute();
+      await writeResults(
+        ctx.deps.db,
+        rows.filter((_, i) => i % 7 === 3).map((r) => ({ id: r.id, ok: false, httpStatus: 500, latencyMs: 0, error: 'HTTP 500', at: clock.now() })),
+        1,
+      );
       await markDeliveredAt(ctx.deps.db, id, [batch], clock.now());
       await ctx.deps.db
         .updateTable('deliveries')

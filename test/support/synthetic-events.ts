@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { writeResults } from '../../src/campaigns/store.js';
 import type { Database } from '../../src/db/schema.js';
 import type { Rng } from '../../src/growth/mulberry32.js';
 
@@ -22,15 +23,20 @@ export async function insertEvents(db: Kysely<Database>, events: readonly Synthe
   }
 }
 
-/** Marks deliveries delivered at `at`, as the delivery worker would (for tests that drive time themselves). */
+/** Marks deliveries delivered at `at` through the delivery worker's own write (for tests that drive time themselves). */
 export async function markDeliveredAt(db: Kysely<Database>, campaignId: string, batchNos: readonly number[], at: Date): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'delivered', delivered_at: at, updated_at: at, attempts: 1, http_status: 200 })
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
     .where('campaign_id', '=', campaignId)
     .where('batch_no', 'in', [...batchNos])
     .where('status', 'in', ['pending', 'retry'])
     .execute();
+  await writeResults(
+    db,
+    rows.map((r) => ({ id: r.id, ok: true, httpStatus: 200, latencyMs: 0, error: null, at })),
+    1_000_000,
+  );
 }
 
 /**
