@@ -176,12 +176,12 @@ export async function adaptDelivery(ctx: DemoContext, campaign: DemoCampaign): P
  * approval to resume; approved, the campaign delivers to the end.
  */
 export async function pauseAndResume(ctx: DemoContext, campaign: DemoCampaign, log: ProgressLog): Promise<void> {
-  const { capacity, collapsedCapacity, collapsedErrorRate } = TUNING.downstream;
+  const { capacity, baseLatencyMs, collapsedLatencyMs } = TUNING.downstream;
   const droppedAt = Date.now();
   const current = await getCampaign(ctx.api, campaign.id);
   if (current.status === 'running') {
-    await ctx.downstream.configure({ capacity: collapsedCapacity, errorRate: collapsedErrorRate });
-    ctx.reporter.info(`downstream collapses: ${collapsedCapacity}/s, and ${Math.round(collapsedErrorRate * 100)}% of its answers are errors`);
+    await ctx.downstream.configure({ baseLatencyMs: collapsedLatencyMs });
+    ctx.reporter.info(`the downstream slows to a crawl: each answer takes ${collapsedLatencyMs / 1000} s`);
   } else {
     // A slow machine can let the queue at the reduced capacity cross the thresholds first.
     ctx.reporter.info(`the Ops agent already paused the campaign at the reduced capacity`);
@@ -191,7 +191,7 @@ export async function pauseAndResume(ctx: DemoContext, campaign: DemoCampaign, l
   const pausedAfterSec = Math.round((Date.now() - droppedAt) / 100) / 10;
   await log.tick(paused, true);
   ctx.reporter.info(`paused by the Ops agent after ${pausedAfterSec} s: ${paused.statusReason}`);
-  await ctx.downstream.configure({ capacity, errorRate: 0 });
+  await ctx.downstream.configure({ capacity, baseLatencyMs });
   ctx.reporter.info(`downstream recovers to ${capacity}/s; the Ops agent probes it while the campaign is paused`);
   const request = await pendingApproval(ctx.api, 'campaign.resume', (a) => a.summary.includes(campaign.name), { what: 'the resume request', timeoutMs: 30_000 });
   const decided = await settleApproval(ctx.approvals, request, 'downstream recovered');

@@ -19,11 +19,12 @@ export const TUNING = {
     reducedShare: 0.8,
     reducedCapacity: 65,
     /**
-     * A collapse: capacity falls to a trickle and half the requests fail, so the thresholds are
-     * crossed whatever limit the controller holds by then (at a limit of 1, 3/s alone is no overload).
+     * A collapse: every answer takes this long, so the p95 threshold is crossed whatever limit the
+     * controller holds by then (a capacity drop alone is no overload once the limit is down to 1).
+     * Slow, not failing: failures open the delivery circuit breaker, whose hold (doubling up to
+     * 30 s) outlasts the recovery the Ops probes see, and the resumed campaign would wait it out.
      */
-    collapsedCapacity: 3,
-    collapsedErrorRate: 0.5,
+    collapsedLatencyMs: 1500,
   },
   /** Share of the experiment campaign delivered before the downstream's capacity changes. */
   adaptAtShare: 0.3,

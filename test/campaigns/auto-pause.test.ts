@@ -1,57 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerSchedulers } from '../../queues/schedulers.js';
 import { approvalList } from '../../src/approvals/read.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
-import { createCampaign } from '../../src/campaigns/create.js';
-import { campaignInputSchema } from '../../src/campaigns/input.js';
-import { requestLaunch } from '../../src/campaigns/control.js';
 import { getCampaign } from '../../src/campaigns/store.js';
-import { createTestContext, type TestContext } from '../support/deps.js';
-import { seedUsers } from '../support/seed-users.js';
-import { TestDownstream } from '../support/test-downstream.js';
+import type { TestContext } from '../support/deps.js';
+import { type DeliveringSystem, startDeliveringSystem } from '../support/delivering-system.js';
+import type { TestDownstream } from '../support/test-downstream.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestWorkers } from '../support/workers.js';
-
-const SECRET = 'downstream-secret-0123456789';
 
 function scenario(autoResume: boolean) {
   describe(`auto-pause with autoResume ${autoResume}`, () => {
+    let system: DeliveringSystem;
     let ctx: TestContext;
-    let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-    const downstream = new TestDownstream(SECRET);
+    let downstream: TestDownstream;
 
     before(async () => {
-      await downstream.start();
-      ctx = await createTestContext({
-        config: {
-          ops: {
-            control: { everyMs: 200 },
-            // Far apart, so a loaded test machine's own latency is never taken for the downstream's.
-            thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 4, autoResume },
-          },
-        },
-      });
-      await seedUsers(ctx.deps.db, 3000);
-      await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
-      workers = await startTestWorkers(ctx);
+      system = await startDeliveringSystem({ users: 3000, thresholds: { autoResume } });
+      ({ ctx, downstream } = system);
     });
-    after(async () => {
-      await workers.stop();
-      await ctx.cleanup();
-      await downstream.stop();
-    });
+    after(() => system.stop());
 
     it('pauses when the downstream slows past the threshold, with the reason and an audit entry, and resumes as configured', async () => {
-      const input = campaignInputSchema.parse({
-        name: `slowdown-${autoResume}`,
-        audience: { type: 'segment', filters: {} },
-        template: 'Hello {{user.name}}',
-        channel: { url: downstream.url, secret: SECRET },
-      });
-      const campaign = await createCampaign(ctx.deps, input, 'olivia', `trace-slow-${autoResume}`);
-      const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, `trace-slow-${autoResume}`);
-      assert.equal(launched.outcome, 'applied');
+      const campaign = await system.launch(`slowdown-${autoResume}`);
       // The launch is applied by the approvals worker, then materialised by the campaigns worker: two job hops on a loaded machine.
       await waitFor(() => downstream.seen.size >= 100, { timeoutMs: 60_000, what: 'deliveries to flow' });
       downstream.latencyMs = 800;
@@ -93,38 +63,22 @@ scenario(true);
 scenario(false);
 
 describe('auto-pause of a campaign sending only a trickle', () => {
+  let system: DeliveringSystem;
   let ctx: TestContext;
-  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-  const downstream = new TestDownstream(SECRET);
+  let downstream: TestDownstream;
 
   before(async () => {
-    await downstream.start();
-    ctx = await createTestContext({
-      config: { ops: { control: { everyMs: 200 }, thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 8, autoResume: false } } },
-    });
-    await seedUsers(ctx.deps.db, 500);
-    await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
-    workers = await startTestWorkers(ctx);
+    system = await startDeliveringSystem({ users: 500, thresholds: { minSamples: 8 } });
+    ({ ctx, downstream } = system);
   });
-  after(async () => {
-    await workers.stop();
-    await ctx.cleanup();
-    await downstream.stop();
-  });
+  after(() => system.stop());
 
   it('pauses when a slow downstream answers fewer requests per window than minSamples, judging the newest answers', async () => {
-    const input = campaignInputSchema.parse({
-      name: 'trickle',
-      audience: { type: 'segment', filters: {} },
-      template: 'Hello {{user.name}}',
-      channel: { url: downstream.url, secret: SECRET },
-    });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-trickle');
+    const campaign = await system.draft('trickle');
     // Two in flight at 800 ms each: under 3 answers a second, never the 8 a window needs.
     await ctx.deps.runtime.setCap(campaign.id, { concurrency: 2 });
     downstream.latencyMs = 800;
-    const launched = await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-trickle');
-    assert.equal(launched.outcome, 'applied');
+    await system.start(campaign);
     const paused = await waitFor(async () => {
       const c = await getCampaign(ctx.deps.db, campaign.id);
       return c?.status === 'paused' ? c : undefined;
@@ -135,24 +89,15 @@ describe('auto-pause of a campaign sending only a trickle', () => {
 });
 
 describe('auto-pause after a resume a person approved', () => {
+  let system: DeliveringSystem;
   let ctx: TestContext;
-  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-  const downstream = new TestDownstream(SECRET);
+  let downstream: TestDownstream;
 
   before(async () => {
-    await downstream.start();
-    ctx = await createTestContext({
-      config: { ops: { control: { everyMs: 200 }, thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 4, autoResume: false } } },
-    });
-    await seedUsers(ctx.deps.db, 3000);
-    await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
-    workers = await startTestWorkers(ctx);
+    system = await startDeliveringSystem({ users: 3000 });
+    ({ ctx, downstream } = system);
   });
-  after(async () => {
-    await workers.stop();
-    await ctx.cleanup();
-    await downstream.stop();
-  });
+  after(() => system.stop());
 
   const status = async (id: string) => (await getCampaign(ctx.deps.db, id))?.status;
   const pendingResume = () =>
@@ -168,11 +113,10 @@ describe('auto-pause after a resume a person approved', () => {
   };
 
   it('pauses the campaign again at the next slowdown and asks again to resume it', async () => {
-    const input = campaignInputSchema.parse({ name: 'twice', audience: { type: 'segment', filters: {} }, template: 'Hello {{user.name}}', channel: { url: downstream.url, secret: SECRET } });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-twice');
+    const campaign = await system.draft('twice');
     // 3000 recipients at 100/s: still sending when the second slowdown comes.
     await ctx.deps.runtime.setCap(campaign.id, { ratePerSec: 100 });
-    assert.equal((await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-twice')).outcome, 'applied');
+    await system.start(campaign);
     await waitFor(() => downstream.seen.size >= 50, { timeoutMs: 60_000, what: 'deliveries to flow' });
 
     await slowDownUntilPaused(campaign.id);

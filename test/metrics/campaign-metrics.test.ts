@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { registerSchedulers } from '../../queues/schedulers.js';
 import { createApp } from '../../src/api/app.js';
 import { downstreamOf } from '../../src/campaign-runtime/keys.js';
-import { createCampaign } from '../../src/campaigns/create.js';
-import { requestLaunch } from '../../src/campaigns/control.js';
-import { campaignInputSchema } from '../../src/campaigns/input.js';
 import { deliveryCounts, getCampaign } from '../../src/campaigns/store.js';
 import type { CampaignControl } from '../../src/ops/control-state.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { type DeliveringSystem, DOWNSTREAM_SECRET as SECRET, startDeliveringSystem } from '../support/delivering-system.js';
 import { materialised } from '../support/materialised.js';
 import { GENEROUS_LAUNCH_BUDGET } from '../support/policy.js';
 import { seedUsers } from '../support/seed-users.js';
 import { markDeliveredAt } from '../support/synthetic-events.js';
-import { TestDownstream } from '../support/test-downstream.js';
+import type { TestDownstream } from '../support/test-downstream.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestWorkers } from '../support/workers.js';
-
-const SECRET = 'downstream-secret-0123456789';
 
 /** The value of one series in a /metrics text, or undefined when absent. */
 const value = (text: string, metric: string, labels: string) => {
@@ -33,41 +27,20 @@ describe('campaign metrics on /metrics', () => {
   const scrape = async () => (await app.request('/metrics', { headers: bearer(TOKENS.viewer) })).text();
 
   describe('while a campaign delivers through workers', () => {
-    let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-    const downstream = new TestDownstream(SECRET);
+    let system: DeliveringSystem;
+    let downstream: TestDownstream;
 
     before(async () => {
-      await downstream.start();
-      ctx = await createTestContext({
-        config: {
-          ops: {
-            control: { everyMs: 200 },
-            thresholds: { windowSec: 1, breachWindows: 2, healthyWindows: 2, p95LatencyMs: 300, minSamples: 4, autoResume: true },
-          },
-        },
-      });
+      system = await startDeliveringSystem({ users: 2000, thresholds: { autoResume: true } });
+      ({ ctx, downstream } = system);
       app = createApp(ctx.deps);
-      await seedUsers(ctx.deps.db, 2000);
-      await registerSchedulers(ctx.deps.queues, ctx.deps.redis, ctx.deps.config);
-      workers = await startTestWorkers(ctx);
     });
-    after(async () => {
-      await workers.stop();
-      await ctx.cleanup();
-      await downstream.stop();
-    });
+    after(() => system.stop());
 
     it("shows deliveries by status, the downstream's latency histogram, the controller's limits and an auto-pause", async () => {
-      const input = campaignInputSchema.parse({
-        name: 'metrics-live',
-        audience: { type: 'segment', filters: {} },
-        template: 'Hello {{user.name}}',
-        channel: { url: downstream.url, secret: SECRET },
-      });
-      const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-metrics-live');
+      const campaign = await system.launch('metrics-live');
       const labels = `campaign="${campaign.id}",campaign_name="metrics-live"`;
       const host = downstreamOf(downstream.url);
-      assert.equal((await requestLaunch(ctx.deps, campaign.id, { proposer: 'operator', requester: 'olivia' }, 'trace-metrics-live')).outcome, 'applied');
       await waitFor(() => downstream.seen.size >= 100, { what: 'deliveries to flow' });
 
       // The limits in force are what the runtime holds; retried until a control step does not fall between the reads.

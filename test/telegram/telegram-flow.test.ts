@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createApp } from '../../src/api/app.js';
 import { escalateRequest, sweep } from '../../src/approvals/lifecycle.js';
 import { type Proposal, propose } from '../../src/approvals/propose.js';
 import { recordDecision } from '../../src/approvals/record-decision.js';
 import { manualClock } from '../../src/clock.js';
 import { callbackSecret } from '../../src/telegram/api.js';
 import { encodeCallback } from '../../src/telegram/callback-data.js';
-import { createTestContext, type TestContext } from '../support/deps.js';
-import { FakeTelegram } from '../support/fake-telegram.js';
+import type { TestContext } from '../support/deps.js';
+import type { FakeTelegram } from '../support/fake-telegram.js';
+import { startTelegramSystem, type TelegramSystem } from '../support/telegram-system.js';
 import { recordingAction } from '../support/recording-action.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestWorkers } from '../support/workers.js';
 
 const SECRET = 'hook-secret-0123456789';
 const APPROVER = { id: 501, is_bot: false, first_name: 'Tara' };
@@ -19,10 +18,10 @@ const STRANGER = { id: 999, is_bot: false, first_name: 'Mallory' };
 const VIEWER = { id: 777, is_bot: false, first_name: 'Vic' };
 
 describe('Telegram approvals channel', () => {
+  let system: TelegramSystem;
   let ctx: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-  const telegram = new FakeTelegram();
+  let app: TelegramSystem['app'];
+  let telegram: FakeTelegram;
   const clock = manualClock(new Date());
   const action = recordingAction('campaign.launch');
   let updateId = 1000;
@@ -51,33 +50,22 @@ describe('Telegram approvals channel', () => {
   const sentFor = (id: string, chat = 1001) => telegram.waitForCall('sendMessage', (c) => c.params.chat_id === chat && String(c.params.text).includes(id));
 
   before(async () => {
-    await telegram.start();
-    ctx = await createTestContext({
+    system = await startTelegramSystem({
       clock,
       extraActions: [action.handler],
-      config: {
-        telegram: {
-          enabled: true,
-          botToken: '123:TEST',
-          webhookSecret: SECRET,
-          apiRoot: telegram.apiRoot,
-          approverChats: [1001],
-          escalationChats: [2002],
-          approvers: [
-            { userId: APPROVER.id, name: 'tara', roles: ['approver'] },
-            { userId: VIEWER.id, name: 'vic', roles: ['viewer'] },
-          ],
-        },
+      telegram: {
+        webhookSecret: SECRET,
+        approverChats: [1001],
+        escalationChats: [2002],
+        approvers: [
+          { userId: APPROVER.id, name: 'tara', roles: ['approver'] },
+          { userId: VIEWER.id, name: 'vic', roles: ['viewer'] },
+        ],
       },
     });
-    app = createApp(ctx.deps);
-    workers = await startTestWorkers(ctx);
+    ({ ctx, app, telegram } = system);
   });
-  after(async () => {
-    await workers.stop();
-    await ctx.cleanup();
-    await telegram.stop();
-  });
+  after(() => system.stop());
   beforeEach(() => clock.set(new Date()));
 
   it('sends a new request to the approver chats with signed Approve / Reject buttons within 64 bytes', async () => {

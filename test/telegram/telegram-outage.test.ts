@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
-import { createApp } from '../../src/api/app.js';
 import { type Proposal, propose } from '../../src/approvals/propose.js';
 import { manualClock } from '../../src/clock.js';
 import { createTelegramApi } from '../../src/telegram/api.js';
 import { resendOwed } from '../../src/telegram/resend.js';
 import { retryDelayMs } from '../../src/telegram/retry.js';
-import { createTestContext, type TestContext } from '../support/deps.js';
-import { FakeTelegram, type RecordedCall } from '../support/fake-telegram.js';
+import type { TestContext } from '../support/deps.js';
+import type { FakeTelegram, RecordedCall } from '../support/fake-telegram.js';
+import { startTelegramSystem, type TelegramSystem } from '../support/telegram-system.js';
 import { login } from '../support/session.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTestWorkers } from '../support/workers.js';
 
 // Long enough that a job waiting out its backoff is still waiting when the test looks; the test brings
 // it forward (promote) instead of sleeping, as time passing would.
@@ -22,10 +21,10 @@ const DELIVERY = { attempts: 3, backoffMs: 60_000, backoffMaxMs: 90_000, resendE
 const assertAbout = (delay: number, wanted: number) => assert.ok(delay <= wanted && delay > wanted - 1000, `delay ${delay}, wanted ${wanted}`);
 
 describe('Telegram outage (issue 10, defect 8)', () => {
+  let system: TelegramSystem;
   let ctx: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-  const telegram = new FakeTelegram();
+  let app: TelegramSystem['app'];
+  let telegram: FakeTelegram;
   const clock = manualClock(new Date());
 
   const proposeLaunch = async (name: string) => {
@@ -54,21 +53,10 @@ describe('Telegram outage (issue 10, defect 8)', () => {
   const messageRows = async (id: string) => ctx.deps.db.selectFrom('telegram_messages').selectAll().where('request_id', '=', id).execute();
 
   before(async () => {
-    await telegram.start();
-    ctx = await createTestContext({
-      clock,
-      config: {
-        telegram: { enabled: true, botToken: '123:TEST', apiRoot: telegram.apiRoot, approverChats: [1001], delivery: DELIVERY },
-      },
-    });
-    app = createApp(ctx.deps);
-    workers = await startTestWorkers(ctx);
+    system = await startTelegramSystem({ clock, telegram: { approverChats: [1001], delivery: DELIVERY } });
+    ({ ctx, app, telegram } = system);
   });
-  after(async () => {
-    await workers.stop();
-    await ctx.cleanup();
-    await telegram.stop();
-  });
+  after(() => system.stop());
 
   it('retries with a doubling, capped backoff and a bounded number of attempts', () => {
     assert.deepEqual(
