@@ -66,10 +66,10 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
 const NO_DELIVERIES: Record<DeliveryStatus, number> = { pending: 0, retry: 0, delivered: 0, dead: 0 };
 
 /**
- * The progress of many campaigns (a list page) in three queries whatever their
- * number: their retention summaries, then for the campaigns with none one count
- * per campaign and status, and one count of each campaign's deliveries inside its
- * own rate window (windows differ: each joins as a row).
+ * The progress of many campaigns (a list page) in a few queries whatever their
+ * number: their retention summaries, then for the campaigns with none their kept
+ * counts and the sum of their per-second deliveries inside each one's own rate
+ * window (windows differ: each joins as a row).
  */
 export async function campaignsProgress(
   db: Kysely<Database>,

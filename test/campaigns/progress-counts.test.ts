@@ -8,6 +8,7 @@ import { campaignProgress } from '../../src/campaigns/progress.js';
 import { deliveryCounts, writeResults } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
+import { waitFor } from '../support/wait-for.js';
 
 // A 1,000,000-recipient campaign's progress read took 0.5-2 s: it counted the campaign's rows
 // by status, and its rows delivered in the last minute, on every read.
@@ -72,5 +73,43 @@ describe("a campaign's progress", () => {
     const again = await campaignProgress(ctx.deps.db, campaign.id, new Date(now.getTime() + 1000));
     assert.equal(again.delivered, 200);
     assert.equal(again.ratePerSec, progress.ratePerSec);
+  });
+
+  // At 1,000,000 recipients a materialisation chunk (campaign row FOR UPDATE, then the counts
+  // row) and a result write (the counts row, then a key check on the campaign row) deadlocked.
+  it('a result write never waits on a materialisation chunk holding the campaign row', async () => {
+    const input = campaignInputSchema.parse({
+      name: 'locked',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hi',
+      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
+    });
+    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-counts');
+    await startCampaign(ctx.deps, campaign.id, 'trace-counts', 'olivia', { by: 'policy' });
+    await materialise(ctx.deps, campaign.id, 'trace-counts');
+    const [row] = await ctx.deps.db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaign.id).limit(1).execute();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const chunk = ctx.deps.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('campaigns').select('id').where('id', '=', campaign.id).forUpdate().execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      // A second bucket this campaign has none of yet: a new row in campaign_delivered_seconds.
+      const write = writeResults(
+        ctx.deps.db,
+        [{ id: row!.id, ok: true, httpStatus: 200, latencyMs: 1, error: null, at: new Date('2030-01-01T00:00:00Z') }],
+        3,
+      ).then(() => 'written');
+      const outcome = await Promise.race([write, waitFor(() => false, { timeoutMs: 5000 }).catch(() => 'blocked')]);
+      assert.equal(outcome, 'written', 'the write went through while the campaign row was locked');
+    } finally {
+      release();
+      await chunk;
+    }
   });
 });

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { telegramJobId, telegramQueue } from '../../queues/telegram.js';
+import { createApp } from '../../src/api/app.js';
 import { propose } from '../../src/approvals/propose.js';
-import type { TestContext } from '../support/deps.js';
+import { createTestContext, type TestContext } from '../support/deps.js';
 import type { FakeTelegram, RecordedCall } from '../support/fake-telegram.js';
 import { startTelegramSystem, type TelegramSystem } from '../support/telegram-system.js';
-import { bearer, TOKENS } from '../support/tokens.js';
+import { AGENT_TOKENS, bearer, externalClientTokens, TOKENS } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
+import { startTestWorkers } from '../support/workers.js';
 
 // A failed attempt waits a minute before the next: the test brings it forward (promote) instead.
 const DELIVERY = { attempts: 3, backoffMs: 60_000, backoffMaxMs: 60_000, resendEverySec: 3600 };
@@ -61,5 +64,70 @@ describe('notification failures on /metrics, from real Bot API calls', () => {
       endOutage();
       endRefusal();
     }
+  });
+});
+
+describe('webhook notification failures on /metrics, from real deliveries', () => {
+  let ctx: TestContext;
+  let app: ReturnType<typeof createApp>;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+  let receiver: Server;
+  let hookUrl = '';
+  const answered: number[] = [];
+  const webhookFailures = async () => {
+    const text = await (await app.request('/metrics', { headers: bearer(TOKENS.viewer) })).text();
+    return Number(text.match(/^flywheel_notification_failures_total\{channel="webhook"\} (\S+)/m)?.[1]);
+  };
+
+  before(async () => {
+    // An outside proposer's receiver that is down: every delivery gets a 500.
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        answered.push(500);
+        res.writeHead(500).end('down');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    ctx = await createTestContext({
+      config: {
+        auth: { tokens: externalClientTokens({ metaWebhookSecret: 'whsec-meta-0123456789abcdef' }) },
+        approvals: { webhooks: { backoffMs: 50, backoffMaxMs: 100, maxAttempts: 3, timeoutMs: 2000 } },
+      },
+    });
+    app = createApp(ctx.deps);
+    workers = await startTestWorkers(ctx);
+  });
+  after(async () => {
+    await workers.stop();
+    await ctx.cleanup();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
+  it("counts each delivery of a decided request's outcome the receiver refused, up to the last attempt", async () => {
+    const call = (path: string, token: string, body: unknown) =>
+      app.request(path, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const before = await webhookFailures();
+    const filed = await call('/api/v1/approvals', AGENT_TOKENS.meta, {
+      kind: 'meta.strategy.hook',
+      title: 'tell me',
+      callbackUrl: hookUrl,
+      payload: { plan: 'b' },
+    });
+    assert.equal(filed.status, 201, await filed.clone().text());
+    const request = (await filed.json()) as { id: string; payloadHash: string };
+    const decided = await call(`/api/v1/approvals/${request.id}/decision`, TOKENS.approver, {
+      decision: 'approve',
+      reason: 'ok',
+      payloadHash: request.payloadHash,
+    });
+    assert.equal(decided.status, 200, await decided.clone().text());
+
+    const row = () => ctx.deps.db.selectFrom('approval_webhooks').select(['status', 'attempts']).where('request_id', '=', request.id).executeTakeFirst();
+    await waitFor(async () => (await row())?.status === 'failed', { what: 'the webhook to give up after its attempts' });
+    assert.deepEqual(await row(), { status: 'failed', attempts: 3 });
+    assert.deepEqual(answered, [500, 500, 500]);
+    assert.equal(await webhookFailures(), before + 3);
   });
 });
