@@ -15,7 +15,7 @@ export type AllowedAction = z.output<typeof allowedActionPayload>;
 
 /**
  * Per-request work: expire at the deadline, escalate at the configured share of
- * it, apply the action once approved, tell the requester of any other outcome;
+ * it (delayed jobs, removed once the request is final: src/approvals/timers.ts), apply the action once approved, tell the requester of any other outcome;
  * and `apply-allowed`, the apply of an action the policy allowed by itself, so
  * every action is applied in a worker whoever allowed it.
  * Job ids are `<step>-<requestId>` (BullMQ forbids ":" in custom ids), so repeating a step never queues it twice.

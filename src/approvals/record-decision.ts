@@ -10,6 +10,7 @@ import { decisionState } from './state.js';
 import { decisionsOf, finishRequest, insertDecision, lockRequest, type RequestRow } from './store.js';
 import type { Channel } from '../vocabulary/channels.js';
 import { type ApprovalView, toView } from './view.js';
+import { removeTimers } from './timers.js';
 import { announceFinal } from './wait.js';
 import { enqueueWebhook, recordOutcomeEvent } from './webhooks.js';
 
@@ -94,17 +95,17 @@ export async function recordDecision(deps: Deps, id: string, input: DecisionInpu
 }
 
 /**
- * Once final (after commit): send the outcome webhook and wake long polls, close
- * the Telegram messages, then run the action or tell the requester. An external
- * request has no action in Flywheel: its requester hears through the webhook or
- * polling. `known` is what the finishing transaction already read (the row and
+ * Once final (after commit): send the outcome webhook, wake long polls and remove
+ * the request's expiry and escalation timers, close the Telegram messages, then
+ * run the action or tell the requester. An external request has no action in
+ * Flywheel: its requester hears through the webhook or polling. `known` is what the finishing transaction already read (the row and
  * the outcome event it stored), so nothing is read again.
  */
 export async function afterFinal(deps: Deps, id: string, traceId: string, status: string, known?: { row: Pick<RequestRow, 'source' | 'required_channels'>; eventIds: string[] }) {
   const data = { requestId: id, traceId };
   const row = known?.row ?? (await deps.db.selectFrom('approval_requests').select(['source', 'required_channels']).where('id', '=', id).executeTakeFirst());
   const eventIds = known?.eventIds ?? (await pendingEventsOf(deps, id));
-  await Promise.all([announceFinal(deps, id), ...eventIds.map((eventId) => enqueueWebhook(deps, eventId, traceId))]);
+  await Promise.all([announceFinal(deps, id), removeTimers(deps, id), ...eventIds.map((eventId) => enqueueWebhook(deps, eventId, traceId))]);
   if (deps.config.telegram.enabled && row?.required_channels.includes('telegram')) {
     await deps.queues.enqueue(telegramQueue, 'close', { ...data, step: 'close' }, { jobId: telegramJobId('close', id) });
   }

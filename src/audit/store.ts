@@ -57,7 +57,8 @@ export async function auditEntries(db: Kysely<Database>, filter: { subjectId?: s
     const parts = await Promise.all(filter.actions.map((action) => auditEntries(db, { actions: [action], limit: take, offset: 0 })));
     return parts
       .flat()
-      .sort((a, b) => Number(b.seq) - Number(a.seq))
+      // As `order by seq desc, id desc` sorts: an entry a reader's seal could not reach yet (lock timeout) is the newest.
+      .sort((a, b) => (b.seq === null ? Infinity : Number(b.seq)) - (a.seq === null ? Infinity : Number(a.seq)) || Number(b.id) - Number(a.id))
       .slice(filter.offset, take);
   }
   await flushAudit(db);

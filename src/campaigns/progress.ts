@@ -77,34 +77,34 @@ export async function campaignsProgress(
   now: Date,
 ): Promise<Map<string, CampaignProgress>> {
   if (rows.length === 0) return new Map();
-  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
-  const summaries = await deliverySummaryCounts(
-    db,
-    rows.map((r) => r.id),
-  );
   const windows = rows.map((r) => ({ id: r.id, subject: rateSubject(r), window: rateWindow(rateSubject(r), now) }));
+  const ids = rows.map((r) => r.id);
+  const timedAll = windows.filter((w) => w.window !== null);
+  // Once retention summarised a finished campaign its rows may be gone: the summary holds what they said.
+  // Otherwise counts and per-second deliveries are kept by the statements that change them
+  // (migration 0016b): key lookups whatever the number of rows (counting them took 0.5-2 s at
+  // 1,000,000), all three at once. Rows written some other way (no counts row) are still counted.
+  const [summaries, kept, keptRecent] = await Promise.all([
+    deliverySummaryCounts(db, ids),
+    db.selectFrom('campaign_delivery_counts').select(['campaign_id', 'pending', 'retry', 'delivered', 'dead']).where('campaign_id', 'in', ids).execute(),
+    timedAll.length === 0
+      ? Promise.resolve([])
+      : sql<{ campaign_id: string; n: number }>`
+          select d.campaign_id, sum(d.n)::int as n
+          from campaign_delivered_seconds d
+          join (values ${sql.join(timedAll.map((w) => sql`(${w.id}::uuid, ${Math.floor(w.window!.from.getTime() / 1000)}::bigint, ${Math.floor(w.window!.to.getTime() / 1000)}::bigint)`))}) as w(id, from_s, to_s)
+            on d.campaign_id = w.id and d.second >= w.from_s and d.second <= w.to_s
+          group by d.campaign_id`
+          .execute(db)
+          .then((r) => r.rows),
+  ]);
   const live = windows.filter((w) => !summaries.has(w.id));
   const timed = live.filter((w) => w.window !== null);
-  // Counts and per-second deliveries are kept by the statements that change them (migration
-  // 0016b): a read is a key lookup whatever the number of rows (counting them took 0.5-2 s at
-  // 1,000,000). Rows written some other way (no counts row) are still counted.
-  const kept =
-    live.length === 0
-      ? []
-      : await db
-          .selectFrom('campaign_delivery_counts')
-          .select(['campaign_id', 'pending', 'retry', 'delivered', 'dead'])
-          .where(
-            'campaign_id',
-            'in',
-            live.map((w) => w.id),
-          )
-          .execute();
   const byCampaign = new Map<string, Record<DeliveryStatus, number>>(live.map((w) => [w.id, { ...NO_DELIVERIES }]));
-  for (const c of kept) byCampaign.set(c.campaign_id, { pending: c.pending, retry: c.retry, delivered: c.delivered, dead: c.dead });
+  for (const c of kept) if (byCampaign.has(c.campaign_id)) byCampaign.set(c.campaign_id, { pending: c.pending, retry: c.retry, delivered: c.delivered, dead: c.dead });
   const counted = new Set(kept.map((c) => c.campaign_id));
   const uncounted = live.filter((w) => !counted.has(w.id));
-  const [counts, recentKept, recentRows] = await Promise.all([
+  const [counts, recentRows] = await Promise.all([
     uncounted.length === 0
       ? Promise.resolve([])
       : db
@@ -117,16 +117,6 @@ export async function campaignsProgress(
           )
           .groupBy(['campaign_id', 'status'])
           .execute(),
-    timed.some((w) => counted.has(w.id))
-      ? sql<{ campaign_id: string; n: number }>`
-          select d.campaign_id, sum(d.n)::int as n
-          from campaign_delivered_seconds d
-          join (values ${sql.join(timed.filter((w) => counted.has(w.id)).map((w) => sql`(${w.id}::uuid, ${Math.floor(w.window!.from.getTime() / 1000)}::bigint, ${Math.floor(w.window!.to.getTime() / 1000)}::bigint)`))}) as w(id, from_s, to_s)
-            on d.campaign_id = w.id and d.second >= w.from_s and d.second <= w.to_s
-          group by d.campaign_id`
-          .execute(db)
-          .then((r) => r.rows)
-      : Promise.resolve([]),
     timed.some((w) => !counted.has(w.id))
       ? sql<{ campaign_id: string; n: number }>`
           select d.campaign_id, count(*)::int as n
@@ -139,7 +129,7 @@ export async function campaignsProgress(
       : Promise.resolve([]),
   ]);
   for (const c of counts) byCampaign.get(c.campaign_id)![c.status] = Number(c.n);
-  const recentBy = new Map([...recentKept, ...recentRows].map((r) => [r.campaign_id, Number(r.n)]));
+  const recentBy = new Map([...keptRecent.filter((r) => counted.has(r.campaign_id)), ...recentRows].map((r) => [r.campaign_id, Number(r.n)]));
   return new Map(
     windows.map((w) => {
       const summary = summaries.get(w.id);

@@ -111,7 +111,8 @@ export async function writeResults(db: Db, results: readonly DeliveryResult[], m
   if (results.length === 0) return;
   // One statement: the rows, their campaign's counts by status and its deliveries per second
   // (progress reads those instead of counting rows). `o` locks each row and says the status it
-  // leaves, so the counts move by exactly what changed, whoever else writes the same rows.
+  // leaves, so the counts move by exactly what changed, whoever else writes the same rows; in id
+  // order, so two writers of overlapping rows (a batch rerun by another worker) never deadlock.
   await sql`
     with v as (
       select unnest(${results.map((r) => String(r.id))}::bigint[]) as id,
@@ -121,7 +122,7 @@ export async function writeResults(db: Db, results: readonly DeliveryResult[], m
              unnest(${results.map((r) => (r.error === null ? null : r.error.slice(0, 500)))}::text[]) as error,
              unnest(${results.map((r) => r.at.toISOString())}::timestamptz[]) as at
     ), o as (
-      select d.id, d.status as old_status from deliveries d join v on v.id = d.id where d.status in ('pending', 'retry') for update of d
+      select d.id, d.status as old_status from deliveries d join v on v.id = d.id where d.status in ('pending', 'retry') order by d.id for update of d
     ), u as (
       update deliveries d set
         status = case when v.ok then 'delivered' when d.attempts + 1 >= ${maxAttempts} then 'dead' else 'retry' end,

@@ -77,7 +77,12 @@ export async function betaWork(db: Kysely<Database>, from: Date, to: Date) {
   return { screened: Number(screened.n), invited: Number(invited.n), feedback: Number(feedback.n), stories: Number(stories.n), decidedByPeople: Number(decided.n) };
 }
 
-/** Reward changes applied in [from, to): the experiment and the arm each changed. */
+/**
+ * Reward changes applied in [from, to): the experiment and the arm each changed, in
+ * the order they were written. By id, not seq: seq is given by the sealer after
+ * commit (src/audit/seal.ts), so the newest entries have none yet, and ordering by it
+ * left those last in whatever order Postgres found them.
+ */
 export async function appliedRewardChanges(db: Kysely<Database>, from: Date, to: Date) {
   const rows = await db
     .selectFrom('audit_log')
@@ -85,7 +90,7 @@ export async function appliedRewardChanges(db: Kysely<Database>, from: Date, to:
     .where('action', '=', 'experiment.reward_changed')
     .where('at', '>=', from)
     .where('at', '<', to)
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   return rows.map((r) => ({ experimentId: r.subject_id, arm: String(r.data.arm ?? ''), at: new Date(r.at) }));
 }

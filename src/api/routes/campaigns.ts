@@ -106,8 +106,9 @@ export function campaignRoutes(deps: Deps) {
     })
     .openapi(show, async (c) => {
       const campaign = await existing(c.req.valid('param').id);
-      const progress = await campaignProgress(deps.db, campaign.id, deps.clock.now());
-      return c.json({ ...campaignView(campaign), progress, limits: await deps.runtime.limits(campaign.id) }, 200);
+      // The row read above, and Postgres and Redis at once: a progress read is polled while a campaign runs.
+      const [progress, limits] = await Promise.all([campaignProgress(deps.db, campaign.id, deps.clock.now(), campaign), deps.runtime.limits(campaign.id)]);
+      return c.json({ ...campaignView(campaign), progress, limits }, 200);
     })
     .openapi(action('launch', 'Launch through the policy: starts now, waits for approval, or is refused'), async (c) => {
       const { id } = c.req.valid('param');

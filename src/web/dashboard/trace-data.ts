@@ -42,7 +42,7 @@ export async function traceTimeline(deps: Deps, traceId: string): Promise<{ item
   for (const r of requests.rows) if (typeof r.payload.campaignId === 'string') campaignIds.add(r.payload.campaignId);
   const started = new Set(audit.filter((e) => e.action === 'campaign.started').map((e) => e.subject_id));
   const names = await campaignNames(deps.db, [...campaignIds]);
-  const seen = new Set(audit.map((e) => String(e.seq)));
+  const seen = new Set(audit.map((e) => String(e.id)));
   const items: TraceItem[] = [];
   const ms = (v: Date | string) => new Date(v).getTime();
 
@@ -117,7 +117,7 @@ export async function traceTimeline(deps: Deps, traceId: string): Promise<{ item
       }
     }
     for (const e of await auditEntries(deps.db, { subjectId: id, actions: PAUSE_ACTIONS, limit: 100, offset: 0 })) {
-      if (seen.has(String(e.seq))) continue;
+      if (seen.has(String(e.id))) continue;
       items.push({
         at: ms(e.at),
         endAt: null,
