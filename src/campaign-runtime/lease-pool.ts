@@ -13,6 +13,12 @@ interface Waiter {
 /** Longest a sender waits for a lease before its job gives the batch back to look again later. */
 const MAX_WAIT_MS = 30_000;
 
+/** A lease outlives its request's timeout by this much: a killed worker's leases lapse that soon after. */
+const LEASE_SLACK_MS = 1000;
+
+/** Room left between handing a lease out and its request going on the wire (the sender's own code, a moment descheduled). */
+const HANDOUT_GUARD_MS = 250;
+
 /**
  * The leases of every sender of one campaign to one downstream in this process (all its batch
  * jobs here share it): senders waiting at once share one acquire, leases given back go in one
@@ -26,13 +32,18 @@ export class LeasePool {
   private released: string[] = [];
   private releasing: Promise<void> = Promise.resolve();
   private users = 0;
+  /** How long a lease lives in Redis: the request's timeout and the slack. */
+  readonly leaseMs: number;
 
   constructor(
     private readonly limiter: FleetLimiter,
     readonly campaignId: string,
     readonly host: string,
-    readonly leaseMs: number,
-  ) {}
+    /** The longest a request on a lease lasts (the channel's timeout). */
+    readonly requestMs: number,
+  ) {
+    this.leaseMs = requestMs + LEASE_SLACK_MS;
+  }
 
   /** A batch job starts using the pool; `leave` when it is done. */
   join(): void {
@@ -69,8 +80,14 @@ export class LeasePool {
         this.settle((w) => w.signal?.aborted === true, { stop: 'held' });
         if (this.waiters.length === 0) return;
         const release = this.released.splice(0);
+        const asked = performance.now();
         const got = await this.limiter.tryAcquire(this.campaignId, this.host, this.waiters.length, this.leaseMs, release);
-        if (got.ok) {
+        // Redis granted them after `asked`, so they hold until asked + leaseMs at the earliest. Too
+        // little of that left for a request: they may have lapsed and been granted again elsewhere.
+        // They go back (a lapsed one is already gone) and the waiters ask again.
+        const stale = got.ok && performance.now() + this.requestMs + HANDOUT_GUARD_MS > asked + this.leaseMs;
+        if (got.ok && stale) for (const id of got.leases.ids) this.give(id);
+        else if (got.ok) {
           attempt = -1;
           for (const id of got.leases.ids) {
             const waiter = this.waiters.shift();
@@ -78,8 +95,7 @@ export class LeasePool {
             else this.give(id);
           }
           continue;
-        }
-        if (got.reason === 'paused') {
+        } else if (got.reason === 'paused') {
           this.settle(() => true, { stop: 'paused' });
           return;
         }
@@ -87,7 +103,7 @@ export class LeasePool {
         this.settle((w) => now - w.since >= MAX_WAIT_MS, { stop: 'held' });
         // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
         // raised limit or a resume is noticed quickly.
-        const wait = Math.max(got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
+        const wait = Math.max(got.ok ? 0 : got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
         await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
       }
     } catch {

@@ -184,13 +184,14 @@ export class CampaignRuntime {
 
   /**
    * The lease pool every sender of this campaign to `host` in this process shares (one acquire
-   * for all of them at a time, releases riding along). `leavePool` when the batch is done.
+   * for all of them at a time, releases riding along), for requests lasting at most `requestMs`.
+   * `leavePool` when the batch is done.
    */
-  joinPool(campaignId: string, host: string, leaseMs: number): LeasePool {
-    const key = `${campaignId}|${host}|${leaseMs}`;
+  joinPool(campaignId: string, host: string, requestMs: number): LeasePool {
+    const key = `${campaignId}|${host}|${requestMs}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new LeasePool(this.limiter, campaignId, host, leaseMs);
+      pool = new LeasePool(this.limiter, campaignId, host, requestMs);
       this.pools.set(key, pool);
     }
     pool.join();
@@ -199,7 +200,7 @@ export class CampaignRuntime {
 
   /** A batch stops using its pool; waits until the leases it gave back are released. */
   async leavePool(pool: LeasePool): Promise<void> {
-    const key = `${pool.campaignId}|${pool.host}|${pool.leaseMs}`;
+    const key = `${pool.campaignId}|${pool.host}|${pool.requestMs}`;
     if (pool.leave() && this.pools.get(key) === pool) this.pools.delete(key);
     await pool.settled();
   }

@@ -42,7 +42,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
 
   const render = templateRenderer(campaign.template);
   // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
-  const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs + 1000);
+  const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs);
   const writer = new BatchResults(deps, campaign.id, host, campaign.max_attempts);
   let stop: 'paused' | 'held' | null = null;
   let delivered = 0;
