@@ -45,9 +45,9 @@ try {
   }
   throw error;
 }
-// Files that assert a wall-clock bound on a whole run (the demo's 60 s) run after the others, one at a
-// time, so that the suite's own parallel files do not count against the bound they check.
-const ALONE = new Set(['test/demo/demo.test.ts']);
+// Files that run the whole demo (one asserts its 60 s wall-clock bound) run after the others, one at a
+// time, so that the suite's own parallel files do not count against the bounds they check.
+const ALONE = new Set(['test/demo/demo.test.ts', 'test/web/dashboard-walk.test.ts']);
 const isAlone = (file: string) => ALONE.has(file.replace(/^\.\//, ''));
 
 function runTests(batch: string[], concurrency: number): Promise<number> {
