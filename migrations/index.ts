@@ -17,6 +17,7 @@ import * as m0015 from './0015_delivery_summaries.js';
 import * as m0016 from './0016_delivery_runtime.js';
 import * as m0016b from './0016b_delivery_counts.js';
 import * as m0016c from './0016c_delivery_counts_no_fk.js';
+import * as m0016d from './0016d_deliveries_no_campaign_fk.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0011c_audit_seal': m0011c,
   '0016b_delivery_counts': m0016b,
   '0016c_delivery_counts_no_fk': m0016c,
+  '0016d_deliveries_no_campaign_fk': m0016d,
 };

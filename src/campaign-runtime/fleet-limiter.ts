@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../redis/connect.js';
 import { campaignKeys, downstreamStateKey } from './keys.js';
-import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
+import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, HOLD, IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
 import { runScript } from './run-script.js';
 
 /** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
@@ -121,6 +121,12 @@ export class FleetLimiter {
   async release(campaignId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await runScript(this.redis, RELEASE, [this.keys(campaignId).leases], ids);
+  }
+
+  /** Keeps leases taken `ms` more from now (their requests may still be running at the downstream). */
+  async hold(campaignId: string, ids: readonly string[], ms: number): Promise<void> {
+    if (ids.length === 0) return;
+    await runScript(this.redis, HOLD, [this.keys(campaignId).leases], [String(Math.ceil(ms)), ...ids]);
   }
 
   async inFlight(campaignId: string): Promise<number> {

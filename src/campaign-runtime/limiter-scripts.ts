@@ -65,6 +65,19 @@ if redis.call('HEXISTS', KEYS[2], 'tokens') == 1 then redis.call('HINCRBYFLOAT',
 return 1
 `;
 
+/**
+ * Keeps leases taken for ARGV[1] ms more from now (Redis time), put back if they had lapsed: their
+ * requests were abandoned unanswered and may still be running at the downstream.
+ * KEYS: lease zset. ARGV: ms, lease ids.
+ */
+export const HOLD = `
+local t = redis.call('TIME')
+local untilMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], untilMs, ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 10)
+return 1
+`;
+
 /** KEYS: lease zset. ARGV: lease ids. */
 export const RELEASE = `
 for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end

@@ -41,7 +41,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   for (let i = 0; i < pending.length; i += perRequest) groups.push(pending.slice(i, i + perRequest));
 
   const render = templateRenderer(campaign.template);
-  // A lease outlives the request's timeout by a second: a killed worker's leases lapse that soon.
+  // A lease outlives the request (its timeout, firing late) by a second: a killed worker's leases lapse that soon.
   const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs);
   const writer = new BatchResults(deps, campaign.id, host, campaign.max_attempts);
   let stop: 'paused' | 'held' | null = null;
@@ -76,7 +76,10 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       // The circuit opened: every worker holds its sends to this downstream as long.
       (holdMs) => void runtime.blockDownstream(host, holdMs).catch(() => {}),
     );
-    leases.give(lease);
+    // A request abandoned unanswered may still be running at the downstream: its slot stays taken
+    // a while longer, or the next request would make one more in flight there than the cap allows.
+    if (sent.sent && sent.result.inDoubt) leases.hold(lease);
+    else leases.give(lease);
     if (!sent.sent) {
       // The downstream's circuit is open here: nothing was sent, no attempt is used.
       stop ??= 'held';

@@ -10,7 +10,19 @@ export interface SendResult {
   /** Seconds the downstream asked us to wait (429/503 Retry-After). */
   retryAfterSec: number | null;
   error: string | null;
+  /**
+   * No answer, and the request may have reached the downstream (it timed out, or the connection
+   * broke after it was written): the downstream may still be working on it.
+   */
+  inDoubt: boolean;
 }
+
+/** Errors of the connection phase: nothing was written, so nothing can be running at the downstream. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const errorCode = (error: unknown): string | undefined => {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : undefined;
+};
 
 export type Channel = CampaignsTable['channel']['__select__'];
 
@@ -106,7 +118,8 @@ export class DownstreamClient {
           'x-flywheel-signature': signature(secret, body),
         },
         body,
-        // Time to the response's headers, then between body chunks: the request's timeout.
+        // Time to the response's headers, then between body chunks: the request's timeout. undici
+        // checks them on a coarse clock (they fire up to ~1 s late); the lease pool allows for it.
         headersTimeout: channel.timeoutMs,
         bodyTimeout: channel.timeoutMs,
       });
@@ -116,9 +129,11 @@ export class DownstreamClient {
       const ok = status >= 200 && status < 300;
       const retryAfter = response.headers['retry-after'];
       const retryAfterSec = typeof retryAfter === 'string' && (status === 429 || status === 503) ? parseRetryAfter(retryAfter) : null;
-      return { ok, status, latencyMs, retryAfterSec, error: ok ? null : `HTTP ${status}` };
+      return { ok, status, latencyMs, retryAfterSec, error: ok ? null : `HTTP ${status}`, inDoubt: false };
     } catch (error) {
-      return { ok: false, status: null, latencyMs: performance.now() - started, retryAfterSec: null, error: error instanceof Error ? error.message : String(error) };
+      const message = error instanceof Error ? error.message : String(error);
+      const code = errorCode(error);
+      return { ok: false, status: null, latencyMs: performance.now() - started, retryAfterSec: null, error: message, inDoubt: code === undefined || !NOT_SENT.has(code) };
     }
   }
 

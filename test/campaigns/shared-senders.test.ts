@@ -68,8 +68,9 @@ describe('batches of one campaign in one process', () => {
     const rows = await ctx.deps.db.selectFrom('deliveries').select('status').where('campaign_id', '=', id).execute();
     assert.equal(rows.length, 3200);
     assert.ok(rows.every((r) => r.status === 'delivered'));
-    // One pool per batch could serve at most its 8 senders per acquire: 400 acquires or more.
-    assert.ok(acquires * 16 <= 3200, `${acquires} acquires for 3200 deliveries`);
+    // One pool per batch could serve at most its 8 senders per acquire: 400 acquires or more (1,306 were
+    // seen). A shared pool serves every waiting sender at once; how many that is depends on timing.
+    assert.ok(acquires < 400, `${acquires} acquires for 3200 deliveries`);
   });
 
   it('write their results together: two batches adding within one window make one statement', async () => {

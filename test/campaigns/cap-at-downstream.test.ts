@@ -13,38 +13,44 @@ import { waitFor } from '../support/wait-for.js';
 
 const SECRET = 'downstream-secret-0123456789';
 
-// A full-suite run at load 10-15 saw 6 requests in flight under a cap of 3 (two worker processes):
-// a process stalled past its lease's lifetime between asking for it and sending, while the other
-// process was granted the lapsed slot. Here the stall is the acquire's answer held back.
-describe('a lease whose holder stalled', () => {
+// A full-suite run at load 10-15 saw 6 requests in flight under a cap of 3 (two worker processes,
+// test/cluster/cluster-campaign.test.ts). Two ways there, both reproduced: a worker stalled past
+// its lease's lifetime between asking for it and sending (SIGSTOP 2.5 s), and a downstream slower
+// than the timeout, still working on the requests the workers gave up on (its process held 1.3 s).
+describe('the concurrency cap, measured at the downstream', () => {
   let ctx: TestContext;
   const downstream = new TestDownstream(SECRET);
 
   before(async () => {
     await downstream.start();
     ctx = await createTestContext({ config: { ops: { enabled: false } } });
-    await seedUsers(ctx.deps.db, 3);
+    await seedUsers(ctx.deps.db, 20);
   });
   after(async () => {
     await ctx.cleanup();
     await downstream.stop();
   });
 
-  it('is not sent on once it may have lapsed: the cap holds at the downstream while another process holds the slot', async () => {
-    // Leases live 1.1 s (the 100 ms timeout and a second of slack).
+  /** A running campaign capped at one request in flight; its leases live the timeout and two seconds (the timeout fires late). */
+  async function capped(name: string, userIds: string[], timeoutMs = 100) {
     const input = campaignInputSchema.parse({
-      name: 'stalled',
-      audience: { type: 'list', userIds: ['u00000', 'u00001', 'u00002'] },
+      name,
+      audience: { type: 'list', userIds },
       template: 'Hi {{user.name}}',
-      channel: { url: downstream.url, secret: SECRET, timeoutMs: 100 },
+      channel: { url: downstream.url, secret: SECRET, timeoutMs },
     });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-stalled');
-    const { runtime, redis } = ctx.deps;
-    await runtime.setCap(campaign.id, { concurrency: 1 });
-    await startCampaign(ctx.deps, campaign.id, 'trace-stalled', 'olivia', { by: 'policy' });
-    await materialise(ctx.deps, campaign.id, 'trace-stalled');
-    const host = downstreamOf(downstream.url);
+    const campaign = await createCampaign(ctx.deps, input, 'olivia', `trace-${name}`);
+    await ctx.deps.runtime.setCap(campaign.id, { concurrency: 1 });
+    await startCampaign(ctx.deps, campaign.id, `trace-${name}`, 'olivia', { by: 'policy' });
+    await materialise(ctx.deps, campaign.id, `trace-${name}`);
     downstream.maxInFlight = 0;
+    return campaign;
+  }
+
+  it('holds when a worker stalled past its lease between asking and sending: the lapsed lease is not sent on', async () => {
+    const campaign = await capped('stalled', ['u00000', 'u00001', 'u00002']);
+    const { runtime, redis } = ctx.deps;
+    const host = downstreamOf(downstream.url);
 
     // Another worker process, as far as Redis and the downstream can tell: it takes the slot once the
     // stalled holder's lease lapsed and keeps a request in flight at the downstream.
@@ -90,5 +96,35 @@ describe('a lease whose holder stalled', () => {
       rows.map((r) => r.status),
       ['delivered', 'delivered', 'delivered'],
     );
+  });
+
+  it('holds when a request timed out while the downstream still works on it: its slot stays taken', async () => {
+    // Timeout 1 s (it fires after ~1.5 s), leases 3 s. The first request takes 2.2 s at the downstream; the next ones are quick.
+    const campaign = await capped('slow', ['u00010', 'u00011'], 1000);
+    const arrivedBefore = downstream.arrivals.length;
+    downstream.latencyMs = 2200;
+    const first = waitFor(() => downstream.arrivals.length > arrivedBefore, { timeoutMs: 5000, what: 'the first request' }).then(() => {
+      downstream.latencyMs = 0;
+    });
+    await assert.rejects(
+      deliverBatch(ctx.deps, { campaignId: campaign.id, batchNo: 0, traceId: 'trace-slow' }),
+      /1 deliveries of batch 0 failed and will be retried/,
+    );
+    await first;
+    await waitFor(() => downstream.inFlight === 0, { timeoutMs: 5000, what: 'the slow request to end' });
+    assert.equal(downstream.arrivals.length - arrivedBefore, 2, 'both requests reached the downstream');
+    assert.equal(downstream.maxInFlight, 1, `max in flight ${downstream.maxInFlight} under a cap of 1`);
+  });
+
+  it('counts an unanswered request in doubt, and a refused connection not (nothing was written)', async () => {
+    const channel = { url: downstream.url, headers: {}, mode: 'single' as const, maxBatch: 1, timeoutMs: 100 };
+    const request = { campaignId: 'c', idempotencyKey: 'c:doubt', body: {} };
+    downstream.latencyMs = 2500;
+    const unanswered = await ctx.deps.downstream.request(channel, SECRET, request);
+    downstream.latencyMs = 0;
+    assert.deepEqual([unanswered.ok, unanswered.status, unanswered.inDoubt], [false, null, true]);
+    const closed = await ctx.deps.downstream.request({ ...channel, url: 'http://127.0.0.1:1/deliver' }, SECRET, request);
+    assert.deepEqual([closed.ok, closed.status, closed.inDoubt], [false, null, false], closed.error ?? '');
+    await waitFor(() => downstream.inFlight === 0, { timeoutMs: 5000, what: 'the slow request to end' });
   });
 });
