@@ -28,4 +28,4 @@ EXPOSE 3000
 # Only web serves HTTP; compose.yaml turns the check off for the other processes.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/entry/web.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/src/entry/web.js"]

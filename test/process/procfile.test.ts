@@ -39,6 +39,12 @@ describe('Procfile processes', () => {
     for (const type of ['web', 'worker', 'release']) assert.ok(types.includes(type), `Procfile lacks ${type}`);
   });
 
+  it('runs web and worker with a 4 MB young generation, which keeps their RSS under 150 MB (issue #16)', () => {
+    // V8's default (16 MB semi-spaces) left the web process 32 MB of new space holding ~4 MB live.
+    const procfile = readProcfile();
+    for (const type of ['web', 'worker']) assert.match(procfile[type] ?? '', /--max-semi-space-size=4\b/, `${type}: ${procfile[type]}`);
+  });
+
   it('runs each scheduled tick exactly once across three worker processes', async () => {
     const workers = [0, 1, 2].map(() => startProcess('worker', env));
     started.push(...workers);
