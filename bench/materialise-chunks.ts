@@ -1,7 +1,7 @@
 // Materialisation alone (no workers, no deliveries): a campaign to N users, its chunks timed,
 // and one chunk's INSERT … SELECT under EXPLAIN (ANALYZE, BUFFERS), rolled back.
 // Baseline in the same run: a plain INSERT … SELECT of the same rows into a table without indexes.
-//   npx tsx bench/materialise-chunks.ts [--users 1000000] [--explain]
+//   npx tsx bench/materialise-chunks.ts [--users 1000000] [--chunk 10000] [--explain]
 import { sql } from 'kysely';
 import { createCampaign } from '../src/campaigns/create.js';
 import { campaignInputSchema } from '../src/campaigns/input.js';
@@ -14,6 +14,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const USERS = arg('users', 1_000_000);
+const CHUNK = arg('chunk', 10_000);
 const policy = {
   kinds: {
     'campaign.launch': {
@@ -24,7 +25,7 @@ const policy = {
     },
   },
 };
-const ctx = await createTestContext({ config: { ops: { enabled: false }, policy } });
+const ctx = await createTestContext({ config: { ops: { enabled: false }, campaigns: { materialiseChunk: CHUNK }, policy } });
 try {
   const db = ctx.deps.db;
   await sql`insert into tenants (id, name, plan, seats) select 't' || i, 'Tenant ' || i, 'pro', 10 from generate_series(0, 9) i`.execute(db);
