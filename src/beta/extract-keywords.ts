@@ -1,4 +1,4 @@
-import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { STOPWORDS } from './stopwords.js';
 import { tokenizeWords } from './tokenize.js';
 

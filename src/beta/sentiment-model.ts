@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { sentimentFeatures } from './sentiment-features.js';
 
 export interface LabelledText {

@@ -1,4 +1,4 @@
-import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { isContentWord } from './extract-keywords.js';
 import { CLAUSE_BREAK, SENTENCE_BREAK, tokenize } from './tokenize.js';
 
