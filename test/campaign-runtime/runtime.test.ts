@@ -11,17 +11,22 @@ describe('the campaign runtime', () => {
   let id: string;
   const host = '127.0.0.1:9';
 
-  before(async () => {
-    ctx = await createTestContext({ config: { ops: { enabled: true } } });
-    await seedUsers(ctx.deps.db, 5);
+  async function runningCampaign(name: string) {
     const input = campaignInputSchema.parse({
-      name: 'runtime',
+      name,
       audience: { type: 'segment', filters: {} },
       template: 'Hi',
       channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
     });
-    id = (await createCampaign(ctx.deps, input, 'olivia', 'trace-runtime')).id;
-    await transition(ctx.deps.db, id, ['draft'], 'running', new Date());
+    const created = (await createCampaign(ctx.deps, input, 'olivia', `trace-${name}`)).id;
+    await transition(ctx.deps.db, created, ['draft'], 'running', new Date());
+    return created;
+  }
+
+  before(async () => {
+    ctx = await createTestContext({ config: { ops: { enabled: true } } });
+    await seedUsers(ctx.deps.db, 5);
+    id = await runningCampaign('runtime');
   });
   after(() => ctx.cleanup());
 
@@ -112,6 +117,8 @@ describe('the campaign runtime', () => {
 
   it('a held downstream costs no leases and no rate tokens: the first send after the hold goes at once', async () => {
     const other = '127.0.0.1:11';
+    // A campaign of its own: its token bucket starts full, not at what the earlier tests left of theirs.
+    const id = await runningCampaign('runtime-hold');
     // A token every 2 s, burst 1: a token spent by an attempt during the hold would cost 2 s.
     await ctx.deps.runtime.setCap(id, { concurrency: 1000, ratePerSec: 0.5 });
     await ctx.deps.db.transaction().execute((trx) => ctx.deps.runtime.start(id, trx));
