@@ -22,6 +22,7 @@ import { withoutEnvOverrides } from '../src/config/env-overrides.js';
 import { createTestContext } from '../test/support/deps.js';
 import { bearer, TOKENS } from '../test/support/tokens.js';
 import { compileForBench, percentile, rssMb, startDownstream } from './support/processes.js';
+import { launchAtOncePolicy } from './support/launch-policy.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,17 +45,7 @@ const note = (line: string) => process.stderr.write(`[${new Date().toISOString()
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const children: ChildProcess[] = [];
-// The policy lets this launch apply at once (no approval): what is measured is the one launch path's work.
-const policy = {
-  kinds: {
-    'campaign.launch': {
-      guardrails: [
-        { param: 'audienceSize', label: 'Audience', max: Math.max(10_000, USERS), hardMin: 1, hardMax: Math.max(1_000_000, USERS) },
-        { param: 'budget', label: 'Budget', max: 1_000, hardMin: 0, hardMax: 50_000 },
-      ],
-    },
-  },
-};
+const policy = launchAtOncePolicy(USERS);
 const ctx = await createTestContext({ config: { ops: { enabled: false }, campaigns: { reconcileEverySec: 3600 }, database: { poolSize: 10 }, policy } });
 const cleanup: (() => Promise<void> | void)[] = [() => ctx.cleanup()];
 try {

@@ -8,6 +8,7 @@ import { campaignInputSchema } from '../src/campaigns/input.js';
 import { startCampaign } from '../src/campaigns/launch.js';
 import { materialise } from '../src/campaigns/materialise.js';
 import { createTestContext } from '../test/support/deps.js';
+import { launchAtOncePolicy } from './support/launch-policy.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,16 +16,7 @@ const arg = (name: string, fallback: number) => {
 };
 const USERS = arg('users', 1_000_000);
 const CHUNK = arg('chunk', 10_000);
-const policy = {
-  kinds: {
-    'campaign.launch': {
-      guardrails: [
-        { param: 'audienceSize', label: 'Audience', max: Math.max(10_000, USERS), hardMin: 1, hardMax: Math.max(1_000_000, USERS) },
-        { param: 'budget', label: 'Budget', max: 1_000, hardMin: 0, hardMax: 50_000 },
-      ],
-    },
-  },
-};
+const policy = launchAtOncePolicy(USERS);
 const ctx = await createTestContext({ config: { ops: { enabled: false }, campaigns: { materialiseChunk: CHUNK }, policy } });
 try {
   const db = ctx.deps.db;
