@@ -14,28 +14,17 @@ await Promise.all(
     while (next < Number(count)) {
       const i = next++;
       await handle.db.transaction().execute(async (trx) => {
-        await appendAudit(trx, [
-          {
-            traceId: `${label}-${i}`,
-            actor: label,
-            channel: 'test',
-            action: 'test.first',
-            subjectType: 'test',
-            subjectId: `${label}-${i}`,
-            data: { i },
-            at: new Date(),
-          },
-          {
-            traceId: `${label}-${i}`,
-            actor: label,
-            channel: 'test',
-            action: 'test.second',
-            subjectType: 'test',
-            subjectId: `${label}-${i}`,
-            data: { i },
-            at: new Date(),
-          },
-        ]);
+        const entry = (action: string) => ({
+          traceId: `${label}-${i}`,
+          actor: label,
+          channel: 'test',
+          action,
+          subjectType: 'test',
+          subjectId: `${label}-${i}`,
+          data: { i },
+          at: new Date(),
+        });
+        await appendAudit(trx, [entry('test.first'), entry('test.second')]);
       });
     }
   }),
