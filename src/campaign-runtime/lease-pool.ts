@@ -133,7 +133,7 @@ export class LeasePool {
         new Promise<void>((resolve) =>
           setImmediate(() => {
             const ids = this.released.splice(0);
-            // A lost release only holds a slot until the lease lapses (timeout + 1 s).
+            // A lost release only holds a slot until the lease lapses (leaseMs: the timeout, its lateness and the slack).
             this.limiter.release(this.campaignId, ids).then(resolve, () => resolve());
           }),
         ),
