@@ -213,6 +213,14 @@ export class CampaignRuntime {
     return this.limiter.inFlight(campaignId);
   }
 
+  /**
+   * The most requests in flight at once across the fleet since the last call (the Ops controller's
+   * step calls it once per window): a limit the senders never reached was not tested.
+   */
+  takePeakInFlight(campaignId: string): Promise<number> {
+    return this.limiter.takePeakInFlight(campaignId);
+  }
+
   /** Holds every campaign's sends to `host` for `ms` (the downstream's Retry-After). */
   blockDownstream(host: string, ms: number): Promise<void> {
     return this.limiter.blockDownstream(host, ms);
