@@ -115,21 +115,21 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 watchdog.unref();
 
-/** Buckets in the window a condition is judged on: 1 s, so one 100-message request more or less in a bucket is not a relapse. */
-const JUDGE_BUCKETS = 4;
+/**
+ * The window a rate is judged on: long enough to hold ~5 requests at C/4 (single mode: 1 s holds
+ * 50; batch mode at 100 per request: 2 s holds 5), so one request more or less is not a relapse.
+ */
+const judgeBuckets = (mode: Mode) => (mode === 'batch' ? 8 : 4);
 
 /**
  * From which point a condition holds for good: the end (s, from `values[0]`'s start) of the first
- * bucket from which the mean over every later window of JUDGE_BUCKETS buckets (fewer at the end)
- * passes; null when the last does not.
+ * bucket from which the mean over every later full window of `size` buckets passes; null when the
+ * last full window does not.
  */
-function heldFrom(values: number[], ok: (v: number) => boolean): number | null {
-  const windowMean = (i: number) => {
-    const w = values.slice(i, i + JUDGE_BUCKETS);
-    return w.reduce((a, b) => a + b, 0) / w.length;
-  };
+function heldFrom(values: number[], size: number, ok: (v: number) => boolean): number | null {
+  const windowMean = (i: number) => values.slice(i, i + size).reduce((a, b) => a + b, 0) / size;
   let from: number | null = null;
-  for (let i = values.length - 1; i >= 0 && ok(windowMean(i)); i--) from = i;
+  for (let i = values.length - size; i >= 0 && ok(windowMean(i)); i--) from = i;
   return from === null ? null : ((from + 1) * BUCKET_MS) / 1000;
 }
 
@@ -299,7 +299,7 @@ async function runCell(ds: BenchDownstream, mode: Mode, workerCount: number, pol
         requests: steadySamples.length,
       },
       drop: {
-        settledSec: heldFrom(rates, settle),
+        settledSec: heldFrom(rates, judgeBuckets(mode), settle),
         firstSec: firstOk < 0 ? null : ((firstOk + 1) * BUCKET_MS) / 1000,
         failures: samplesIn(steps.dropAt, steps.recoverAt).filter((x) => !x.ok).length,
         goodputLate: late(dropBuckets),
@@ -307,7 +307,7 @@ async function runCell(ds: BenchDownstream, mode: Mode, workerCount: number, pol
       },
       recover: { goodputLate: late(recoverBuckets) },
       rise: {
-        heldSec: heldFrom(riseGoodput, (v) => v >= RISE_FACTOR * 4 * C),
+        heldSec: heldFrom(riseGoodput, judgeBuckets(mode), (v) => v >= RISE_FACTOR * 4 * C),
         goodputLate: late(riseBuckets),
         goodput: riseGoodput,
         failures: samplesIn(steps.riseAt, tEnd).filter((x) => !x.ok).length,
@@ -355,7 +355,7 @@ function report(cells: Cell[]) {
   }
   log('');
   log(
-    `C → C/4: the send rate (messages arriving at the downstream, refused included, per ${BUCKET_MS} ms) settles at ≤ ${SETTLE_FACTOR}·C/4 for good within ${SETTLE_TARGET_SEC} s ("settled": the end of the first bucket from which every later ${(JUDGE_BUCKETS * BUCKET_MS) / 1000} s window stays under it).`,
+    `C → C/4: the send rate (messages arriving at the downstream, refused included, per ${BUCKET_MS} ms) settles at ≤ ${SETTLE_FACTOR}·C/4 for good within ${SETTLE_TARGET_SEC} s ("settled": the end of the first bucket from which every later full window, ${(judgeBuckets('single') * BUCKET_MS) / 1000} s in single mode and ${(judgeBuckets('batch') * BUCKET_MS) / 1000} s in batch mode, stays under it).`,
   );
   log('| mode | workers | policy | C (msgs/s) | first under | settled | within 2 s | failed requests during C/4 | goodput, second half of C/4 |');
   log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -367,7 +367,7 @@ function report(cells: Cell[]) {
   }
   log('');
   log(
-    `C → 4C (after ${RECOVER_MS / 1000} s back at C): goodput (messages answered 200, per ${BUCKET_MS} ms) back above ${RISE_FACTOR}·4C for good within ${RISE_TARGET_SEC} s (judged as after C/4: every later ${(JUDGE_BUCKETS * BUCKET_MS) / 1000} s window).`,
+    `C → 4C (after ${RECOVER_MS / 1000} s back at C): goodput (messages answered 200, per ${BUCKET_MS} ms) back above ${RISE_FACTOR}·4C for good within ${RISE_TARGET_SEC} s (judged as after C/4: every later full window of ${(judgeBuckets('single') * BUCKET_MS) / 1000} s / ${(judgeBuckets('batch') * BUCKET_MS) / 1000} s).`,
   );
   log(
     '| mode | workers | policy | C (msgs/s) | goodput, second half back at C | above 0.85·4C from | within 3 s | goodput, second half of 4C | failed requests during 4C |',
