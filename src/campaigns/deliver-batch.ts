@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { downstreamFailed } from '../campaign-runtime/downstream-breaker.js';
 import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
@@ -68,27 +69,15 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       reward: d.reward,
       arm: d.arm,
     }));
-    const sent = await deps.downstream.send(
-      campaign.channel,
-      campaign.channel_secret,
-      {
-        campaignId: campaign.id,
-        idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : batchKey(campaign.id, group),
-        body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
-      },
-      // The circuit opened: every worker holds its sends to this downstream as long.
-      (holdMs) => void runtime.blockDownstream(host, holdMs).catch(() => {}),
-    );
-    // A request abandoned unanswered may still be running at the downstream: its slot stays taken
-    // a while longer, or the next request would make one more in flight there than the cap allows.
-    if (sent.sent && sent.result.inDoubt) leases.hold(lease);
-    else leases.give(lease);
-    if (!sent.sent) {
-      // The downstream's circuit is open here: nothing was sent, no attempt is used.
-      stop ??= 'held';
-      return;
-    }
-    const { result } = sent;
+    const result = await deps.downstream.request(campaign.channel, campaign.channel_secret, {
+      campaignId: campaign.id,
+      idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : batchKey(campaign.id, group),
+      body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
+    });
+    // The lease goes back (a request abandoned unanswered may still be running at the downstream:
+    // its slot stays taken a while longer), and the downstream's circuit breaker learns how it went:
+    // enough failures in a row hold every worker's sends to it (the next acquire says so).
+    await leases.answered(lease, { failed: downstreamFailed(result.status), inDoubt: result.inDoubt });
     const at = deps.clock.now();
     if (result.retryAfterSec !== null) await runtime.blockDownstream(host, result.retryAfterSec * 1000);
     writer.add(
