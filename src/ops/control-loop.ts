@@ -1,4 +1,5 @@
 import { propose } from '../approvals/propose.js';
+import { downstreamOf } from '../campaign-runtime/keys.js';
 import { pauseCampaign, resumeCampaign } from '../campaigns/control.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
@@ -81,7 +82,10 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
       let windowSamples = await runtime.readSamples(id, control.windowStartedAt);
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
-        windowSamples.push(...(await probeDownstream(deps.downstream, campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
+        const probes = await probeDownstream(deps.downstream, campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime());
+        // The downstream answers again: its circuit's hold (up to 30 s, for every campaign sending there) ends now.
+        if (probes.length > 0 && probes.every((p) => p.ok)) await runtime.retryDownstream(downstreamOf(campaign.channel.url));
+        windowSamples.push(...probes);
       } else if (campaign.status === 'running' && windowSamples.length < ops.thresholds.minSamples) {
         // A downstream slow enough that the controller cut sending to a trickle answers fewer
         // requests per window than minSamples: judge the newest minSamples answers instead, or
