@@ -27,16 +27,19 @@ export class DeliveriesWillRetryError extends Error {
  * job: what was in flight is all that can be sent twice.
  */
 export async function deliverBatch(deps: Deps, job: { campaignId: string; batchNo: number; traceId: string; stopping?: AbortSignal }): Promise<BatchOutcome> {
-  const campaign = await getCampaign(deps.db, job.campaignId);
+  const { runtime } = deps;
+  // Three independent reads at once (one round trip each, in sequence they were a tenth of a batch job).
+  const [campaign, pending, limits] = await Promise.all([
+    getCampaign(deps.db, job.campaignId),
+    batchDeliveries(deps.db, job.campaignId, job.batchNo),
+    runtime.limits(job.campaignId),
+  ]);
   if (!campaign) return { outcome: 'skipped', status: 'missing' };
   if (campaign.status === 'paused' || campaign.status === 'scheduled') return { outcome: 'paused' };
   if (campaign.status !== 'running') return { outcome: 'skipped', status: campaign.status };
 
-  const { runtime } = deps;
   const host = downstreamOf(campaign.channel.url);
-  const pending = await batchDeliveries(deps.db, campaign.id, job.batchNo);
   // One meaning of batch size: recipients per request, the channel's maxBatch unless an operator capped it lower.
-  const limits = await runtime.limits(campaign.id);
   const perRequest = campaign.channel.mode === 'batch' ? Math.max(1, Math.min(campaign.channel.maxBatch, limits.batchSize ?? campaign.channel.maxBatch)) : 1;
   const groups: DeliveryRow[][] = [];
   for (let i = 0; i < pending.length; i += perRequest) groups.push(pending.slice(i, i + perRequest));
