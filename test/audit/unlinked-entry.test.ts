@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { createApp } from '../../src/api/app.js';
 import { appendAudit } from '../../src/audit/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { stallSealer } from '../support/stalled-sealer.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 
 // A reader seals first, but gives up after the chain lock's timeout when another sealer stalls:
@@ -36,29 +36,15 @@ describe('an audit entry not linked into the chain yet', () => {
       data: {},
       at: new Date(),
     });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    // A sealer that took the chain's lock and stopped (a paused process).
-    const stalled = ctx.deps.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`.execute(trx);
-      locked();
-      await held;
-    });
+    const stalled = await stallSealer(ctx.deps.db);
     try {
-      await isLocked;
       assert.deepEqual(
         (await entries('t-unlinked')).map((e) => [e.action, e.seq]),
         [['test.unlinked', null]],
       );
     } finally {
-      release();
-      await stalled;
+      stalled.release();
+      await stalled.done;
     }
     const [linked] = await entries('t-unlinked');
     assert.ok(typeof linked?.seq === 'number' && linked.seq >= 1, `linked as ${linked?.seq}`);
