@@ -35,7 +35,10 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
   for (const id of await runtime.runningIds()) {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign || !['running', 'paused'].includes(campaign.status)) {
-      await runtime.markStopped(id);
+      // Only a finished campaign leaves the set. One being launched joins it inside the transaction
+      // that makes it running: a step reading before that commits sees it still pending, and
+      // forgetting it then left it uncontrolled (no limits, no auto-pause) until the reconciler.
+      if (!campaign || ['completed', 'cancelled', 'failed'].includes(campaign.status)) await runtime.markStopped(id);
       continue;
     }
     let control: CampaignControl = (await runtime.loadControl<CampaignControl>(id)) ?? {
