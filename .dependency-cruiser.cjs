@@ -36,6 +36,20 @@ module.exports = {
       to: { path: '^src/(api|web)/' },
     },
     {
+      name: 'campaign-runtime-imports-no-domain',
+      severity: 'error',
+      comment: "A running campaign's runtime (limits, leases, samples, circuit breaker, control state) is used by campaigns and ops and imports neither (issue #16).",
+      from: { path: '^src/campaign-runtime/' },
+      to: { path: '^src/(campaigns|ops)/' },
+    },
+    {
+      name: 'campaign-runtime-built-once',
+      severity: 'error',
+      comment: 'Only the CampaignRuntime (built once in Deps) builds and drives the fleet limiter, lease pools and their scripts; everyone else goes through it.',
+      from: { pathNot: '^src/campaign-runtime/' },
+      to: { path: '^src/campaign-runtime/(fleet-limiter|lease-pool|limiter-scripts|downstream-scripts|run-script)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'queues-free-of-routes-and-workers',
       severity: 'error',
       comment: 'queues/ declare payloads and enqueue helpers; they import no route, page or worker.',

@@ -33,7 +33,7 @@ export interface Deps {
   actions: ActionRegistry;
   /** The one owner of running campaigns' runtime state (limits, leases, samples, control state). */
   runtime: CampaignRuntime;
-  /** HTTP client to campaign downstreams: a keep-alive pool and a circuit breaker per origin. */
+  /** HTTP client to campaign downstreams: a keep-alive pool per origin. */
   downstream: DownstreamClient;
   /** Closes queues, Redis and Postgres, in that order. Idempotent. */
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { chainSeq } from '../audit/row.js';
 import { auditBySubject } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { ApprovalNotFoundError } from './errors.js';
@@ -10,7 +11,7 @@ export async function approvalDetail(deps: Deps, id: string): Promise<ApprovalDe
   const row = await getRequest(deps.db, id);
   if (!row) throw new ApprovalNotFoundError(id);
   const audit = await auditBySubject(deps.db, id);
-  const history = audit.map((a) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
+  const history = audit.map((a) => ({ seq: chainSeq(a), at: new Date(a.at).toISOString(), actor: a.actor, channel: a.channel, action: a.action, data: a.data }));
   const card = approvalCard({ kind: row.kind, source: row.source, summary: row.summary, payload: row.payload, evaluation: row.evaluation }, deps.clock.now());
   return toDetail(row, await decisionsOf(deps.db, id), cardText(card), deps.config.approvals.dualChannelMinPriority, { webhooks: await webhooksOf(deps, id), history, card });
 }

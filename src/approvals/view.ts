@@ -47,7 +47,7 @@ export interface ApprovalDetail extends ApprovalView {
   /** Outcome webhooks of the request: delivery state and attempts. */
   webhooks: { eventId: string; event: string; status: string; attempts: number; lastStatus: number | null; lastError: string | null; deliveredAt: string | null }[];
   /** Everything that happened to the request, from the audit trail, oldest first (each webhook attempt included). */
-  history: { seq: number; at: string; actor: string; channel: string; action: string; data: Record<string, unknown> }[];
+  history: { seq: number | null; at: string; actor: string; channel: string; action: string; data: Record<string, unknown> }[];
 }
 
 type Decision = Awaited<ReturnType<typeof decisionsOf>>[number];

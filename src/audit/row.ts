@@ -23,3 +23,6 @@ export function rowContent(r: AuditRow, seq: number): AuditContent {
 export function chainEntry(r: AuditRow): ChainEntry {
   return { ...rowContent(r, Number(r.seq)), prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
 }
+
+/** A row's place in the chain as readers show it: null until the sealer links it (a reader's seal can time out). */
+export const chainSeq = (r: Pick<AuditRow, 'seq'>): number | null => (r.seq === null ? null : Number(r.seq));

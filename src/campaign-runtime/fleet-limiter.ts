@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../redis/connect.js';
-import { campaignKeys, downstreamStateKey } from './keys.js';
-import { ACQUIRE, BLOCK_DOWNSTREAM, DOWNSTREAM_WAIT, HOLD, IN_FLIGHT, PEAK_IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
+import type { DownstreamBreaker } from './downstream-breaker.js';
+import { campaignKeys } from './keys.js';
+import { ACQUIRE, HOLD, IN_FLIGHT, PEAK_IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
 import { runScript } from './run-script.js';
 
 /** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
@@ -22,6 +23,8 @@ export type LimitFields = Partial<Record<'concurrency' | 'rate' | 'burst' | 'bat
 export interface Leases {
   campaignId: string;
   ids: string[];
+  /** Set when the one lease granted is the downstream circuit's probe: the token its answer is reported with. */
+  probe?: string;
 }
 
 export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'restoring' | 'timeout'; retryInMs: number };
@@ -39,6 +42,8 @@ export class FleetLimiter {
     private readonly prefix: string,
     /** Writes a campaign's limits hash from Postgres when Redis has lost it (fail closed). */
     private readonly restore: (campaignId: string) => Promise<void>,
+    /** The downstreams' fleet-wide holds (Retry-After, circuit breaker). */
+    private readonly breaker: DownstreamBreaker,
   ) {}
 
   private keys(campaignId: string) {
@@ -75,14 +80,10 @@ export class FleetLimiter {
     };
   }
 
-  /** Holds every send to `host` for `ms` (e.g. a 429's Retry-After). */
-  async blockDownstream(host: string, ms: number): Promise<void> {
-    await runScript(this.redis, BLOCK_DOWNSTREAM, [downstreamStateKey(this.prefix, host)], [String(Math.ceil(ms))]);
-  }
-
   /**
    * Tries once for up to `want` leases, giving back `release` first (in the same round trip);
-   * restores lost limits from Postgres first.
+   * restores lost limits from Postgres first. Once a downstream's circuit hold is over, one
+   * caller in the fleet gets a single lease, marked as the probe.
    */
   async tryAcquire(campaignId: string, host: string, want: number, leaseMs: number, release: readonly string[] = []): Promise<Acquired> {
     const k = this.keys(campaignId);
@@ -91,17 +92,24 @@ export class FleetLimiter {
     // The downstream's hold and the campaign's limits live in different slots (one script cannot
     // read both on a cluster): both go out at once, one round trip, and leases granted while the
     // downstream is held are given back with their tokens.
-    const [wait, first] = await Promise.all([runScript(this.redis, DOWNSTREAM_WAIT, [downstreamStateKey(this.prefix, host)], []), call()]);
+    const [wait, first] = await Promise.all([this.breaker.wait(host, base, leaseMs), call()]);
     let reply = first;
-    const waitMs = Number(wait);
-    if (waitMs > 0) {
-      if (reply[0] > 0) await runScript(this.redis, UNGRANT, [k.leases, k.bucket], leaseIds(base, reply[0]));
-      return { ok: false, reason: 'blocked', retryInMs: waitMs };
+    const probe = wait < 0;
+    const ungrant = (ids: string[]) => (ids.length > 0 ? runScript(this.redis, UNGRANT, [k.leases, k.bucket], ids) : undefined);
+    // A pause wins over a hold: its senders stop now instead of waiting the hold out.
+    if (wait > 0 && reply[1] !== 'paused') {
+      await ungrant(leaseIds(base, reply[0]));
+      return { ok: false, reason: 'blocked', retryInMs: wait };
     }
     if (reply[1] === 'missing') {
       await this.restore(campaignId);
       reply = await call();
     }
+    if (reply[0] > 0 && probe) {
+      await ungrant(leaseIds(base, reply[0]).slice(1));
+      return { ok: true, leases: { campaignId, ids: leaseIds(base, 1), probe: base } };
+    }
+    if (probe) await this.breaker.abandonProbe(host, base);
     if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: leaseIds(base, reply[0]) } };
     return { ok: false, reason: reply[1] as 'paused', retryInMs: Number(reply[2]) };
   }

@@ -11,7 +11,7 @@
  *   {P:campaign:<id>}:bucket    hash: token bucket (tokens, ts)
  *   {P:campaign:<id>}:samples   list: newest-first delivery samples (JSON), bounded
  *   {P:campaign:<id>}:control   string: the Ops controller's state (JSON)
- *   {P:downstream:<host>}:state hash: blockedUntil (Retry-After), circuit breaker state
+ *   {P:downstream:<host>}:state hash: blockedUntil (Retry-After), the circuit breaker (downstream-scripts.ts)
  *   P:campaigns:running         set: ids of running (and paused) campaigns
  *   P:capacity:<host>           string: the downstream's capacity estimate (JSON; Postgres holds the truth)
  *

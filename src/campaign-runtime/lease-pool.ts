@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { DownstreamBreaker } from './downstream-breaker.js';
 import type { FleetLimiter } from './fleet-limiter.js';
 
 /** Why a sender got no lease: paused (the campaign), or held (shutdown, Retry-After, circuit, a long wait, Redis down). */
@@ -39,6 +40,8 @@ export class LeasePool {
   private released: string[] = [];
   private releasing: Promise<void> = Promise.resolve();
   private users = 0;
+  /** Leases handed out as their downstream circuit's probe, with the probe's token. */
+  private readonly probes = new Map<string, string>();
   /** The longest a request on a lease lasts: its timeout, firing late. */
   private readonly longestRequestMs: number;
   /** How long a lease lives in Redis: the longest request and the slack. */
@@ -46,6 +49,7 @@ export class LeasePool {
 
   constructor(
     private readonly limiter: FleetLimiter,
+    private readonly breaker: DownstreamBreaker,
     readonly campaignId: string,
     readonly host: string,
     /** The requests' timeout (the channel's). */
@@ -94,8 +98,11 @@ export class LeasePool {
         const got = await this.limiter.tryAcquire(this.campaignId, this.host, this.waiters.length, this.leaseMs, release);
         // Redis granted them after `asked`, so they hold until asked + leaseMs at the earliest. Too
         // little of that left for a request: they may have lapsed and been granted again elsewhere.
-        // They go back (a lapsed one is already gone) and the waiters ask again.
-        const stale = got.ok && performance.now() + this.longestRequestMs + HANDOUT_GUARD_MS > asked + this.leaseMs;
+        // They go back (a lapsed one is already gone) and the waiters ask again. So do leases asked for
+        // before this process opened the downstream's circuit (Redis did not know of the hold yet).
+        const stale =
+          got.ok && (performance.now() + this.longestRequestMs + HANDOUT_GUARD_MS > asked + this.leaseMs || this.breaker.heldSince(this.host) >= asked);
+        if (got.ok && got.leases.probe !== undefined) this.probes.set(got.leases.ids[0]!, got.leases.probe);
         if (got.ok && stale) for (const id of got.leases.ids) this.give(id);
         else if (got.ok) {
           attempt = -1;
@@ -124,8 +131,27 @@ export class LeasePool {
     }
   }
 
-  /** Gives a lease back: with the next acquire, or with others given back in the same tick. */
+  /**
+   * A request on a lease has its answer (or gave up waiting for one): the lease goes back, or is
+   * held when the request is in doubt, and the downstream's breaker learns whether it failed.
+   */
+  async answered(id: string, outcome: { failed: boolean; inDoubt: boolean }): Promise<void> {
+    const probe = this.probes.get(id);
+    this.probes.delete(id);
+    if (outcome.inDoubt) this.hold(id);
+    else this.give(id);
+    // A lost breaker write only delays it: the next failures open the circuit, a lost probe lapses.
+    await this.breaker.answered(this.host, outcome.failed, probe).catch(() => {});
+  }
+
+  /** Gives a lease back unused (or via `answered`): with the next acquire, or with others given back in the same tick. */
   give(id: string): void {
+    const probe = this.probes.get(id);
+    if (probe !== undefined) {
+      // The probe was never sent: the next acquire anywhere may probe instead of waiting for it to lapse.
+      this.probes.delete(id);
+      void this.breaker.abandonProbe(this.host, probe).catch(() => {});
+    }
     this.released.push(id);
     if (this.released.length > 1) return;
     this.releasing = this.releasing.then(

@@ -1,6 +1,6 @@
 /**
  * Lua scripts of the fleet limiter. Each touches the keys of one campaign (one
- * hash tag, so one Redis Cluster slot) or of one downstream, never both.
+ * hash tag, so one Redis Cluster slot); a downstream's are in downstream-scripts.ts.
  * Time is Redis's own clock, the same for every worker process.
  */
 
@@ -114,26 +114,6 @@ if ARGV[2] ~= '1' then
   local t = redis.call('TIME')
   redis.call('HSET', KEYS[1], 'restoredAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 end
-return 1
-`;
-
-/** Whether a downstream holds sends back. KEYS: downstream state hash. Returns ms to wait, 0 when open. */
-export const DOWNSTREAM_WAIT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local blocked = tonumber(redis.call('HGET', KEYS[1], 'blockedUntil') or '0') or 0
-if now < blocked then return blocked - now end
-return 0
-`;
-
-/** Holds a downstream until ARGV[1] ms from now (Redis time), never shortening a longer hold. KEYS: downstream state hash. */
-export const BLOCK_DOWNSTREAM = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untilMs = now + tonumber(ARGV[1])
-local cur = tonumber(redis.call('HGET', KEYS[1], 'blockedUntil') or '0') or 0
-if untilMs > cur then redis.call('HSET', KEYS[1], 'blockedUntil', untilMs) end
-redis.call('PEXPIRE', KEYS[1], math.max(60000, tonumber(ARGV[1]) * 2))
 return 1
 `;
 

@@ -1,6 +1,7 @@
 import type { RedisClient as Redis } from '../redis/connect.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { type BreakerOptions, DownstreamBreaker, type DownstreamHold } from './downstream-breaker.js';
 import { type Acquired, FleetLimiter, type LimitFields, type LiveLimits } from './fleet-limiter.js';
 import { campaignKeys, runningSetKey } from './keys.js';
 import { LeasePool } from './lease-pool.js';
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   prefix: string;
   /** Concurrency a campaign starts at, and is restored to after Redis lost its limits (slow start). */
   initialLimit: number;
+  /** @defaultValue DEFAULT_BREAKER_OPTIONS */
+  breaker?: BreakerOptions;
 }
 
 const capFields = (cap: OperatorCap): LimitFields => ({
@@ -43,10 +46,12 @@ const capFields = (cap: OperatorCap): LimitFields => ({
  */
 export class CampaignRuntime {
   private readonly limiter: FleetLimiter;
+  private readonly breaker: DownstreamBreaker;
   private readonly pools = new Map<string, LeasePool>();
 
   constructor(private readonly options: RuntimeOptions) {
-    this.limiter = new FleetLimiter(options.redis, options.prefix, (id) => this.restore(id).then(() => undefined));
+    this.breaker = new DownstreamBreaker(options.redis, options.prefix, options.breaker);
+    this.limiter = new FleetLimiter(options.redis, options.prefix, (id) => this.restore(id).then(() => undefined), this.breaker);
   }
 
   private get redis() {
@@ -191,7 +196,7 @@ export class CampaignRuntime {
     const key = `${campaignId}|${host}|${requestMs}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new LeasePool(this.limiter, campaignId, host, requestMs);
+      pool = new LeasePool(this.limiter, this.breaker, campaignId, host, requestMs);
       this.pools.set(key, pool);
     }
     pool.join();
@@ -221,9 +226,23 @@ export class CampaignRuntime {
     return this.limiter.takePeakInFlight(campaignId);
   }
 
+  // --- downstreams (their holds are fleet-wide, in Redis: downstream-breaker.ts) ---
+
   /** Holds every campaign's sends to `host` for `ms` (the downstream's Retry-After). */
   blockDownstream(host: string, ms: number): Promise<void> {
-    return this.limiter.blockDownstream(host, ms);
+    return this.breaker.block(host, ms);
+  }
+
+  /**
+   * Someone decided `host` may have recovered (a resume by a person, the policy or the Ops agent;
+   * a healthy Ops probe): its circuit's hold ends now everywhere, and the next send is the probe.
+   */
+  retryDownstream(host: string): Promise<void> {
+    return this.breaker.retryNow(host);
+  }
+
+  downstreamHold(host: string): Promise<DownstreamHold> {
+    return this.breaker.read(host);
   }
 
   // --- samples ---

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { type ProposalOutcome, propose } from '../approvals/propose.js';
 import { appendAudit } from '../audit/store.js';
+import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planForCampaign } from '../growth/plan-campaign.js';
@@ -82,7 +83,8 @@ async function committedThenCompensated(
 /**
  * Resumes a paused campaign now (the caller has the right to: an operator, or the policy).
  * The flag is lifted inside the transaction, under the row's lock: a pause that commits after
- * this resume is written after it, never undone by it.
+ * this resume is written after it, never undone by it. Whoever resumes judged the downstream
+ * ready: its circuit breaker's hold ends too, so the first send goes at once, as the probe.
  */
 export async function resumeCampaign(deps: Deps, id: string, actor: string, traceId: string): Promise<boolean> {
   const now = deps.clock.now();
@@ -95,6 +97,8 @@ export async function resumeCampaign(deps: Deps, id: string, actor: string, trac
     async (trx) => {
       if (!(await transition(trx, id, ['paused'], 'running', now, { status_reason: null }))) return false;
       await appendAudit(trx, { traceId, actor, channel: 'system', action: 'campaign.resumed', subjectType: 'campaign', subjectId: id, data: {}, at: now });
+      const campaign = await getCampaign(trx, id);
+      if (campaign) await deps.runtime.retryDownstream(downstreamOf(campaign.channel.url));
       await deps.runtime.resume(id);
       return true;
     },

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { deliverySummaryCounts } from './delivery-summary.js';
 import type { CampaignRow } from './store.js';
-import { type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
+import { RATE_WINDOW_MS, type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
 import { getCampaign } from './store.js';
 
 /** A campaign as the API shows it: never its signature secret. */
@@ -64,6 +65,56 @@ export async function campaignProgress(db: Kysely<Database>, campaignId: string,
 }
 
 const NO_DELIVERIES: Record<DeliveryStatus, number> = { pending: 0, retry: 0, delivered: 0, dead: 0 };
+
+const count = z.number().int().min(0);
+const countsSchema = z.strictObject({ pending: count, retry: count, delivered: count, dead: count });
+const progressColumnsSchema = z.strictObject({
+  summary: countsSchema.extend({ recent: count }).nullable(),
+  counts: countsSchema.nullable(),
+  seconds: z.array(z.tuple([z.number().int(), count])),
+});
+
+/**
+ * A campaign and its progress in one statement: the API's progress read, polled while a campaign
+ * runs. On a busy machine every round trip costs wake-ups of the web process and of a Postgres
+ * backend, milliseconds each at the tail: the row read and then three queries at once had a p99 of
+ * 27-134 ms at 1,000,000 recipients. With the row come its retention summary's counts, its kept
+ * counts, and its deliveries per second over the longest span a rate window can cover (the last
+ * RATE_WINDOW_MS up to the end of sending, at most 61 rows); rateWindow then picks the exact window
+ * from the row, as campaignsProgress does. A campaign with neither a summary nor a counts row has
+ * its rows counted by campaignsProgress (a second round trip). Undefined when there is no campaign.
+ */
+export async function campaignWithProgress(db: Kysely<Database>, id: string, now: Date): Promise<{ campaign: CampaignRow; progress: CampaignProgress } | undefined> {
+  const lastSecond = sql`floor(extract(epoch from least(c.finished_at, ${now}::timestamptz)))::bigint`;
+  const row = await db
+    .selectFrom('campaigns as c')
+    .selectAll('c')
+    .select([
+      sql<unknown>`(select json_build_object('pending', s.pending, 'retry', s.retry, 'delivered', s.delivered, 'dead', s.dead, 'recent', s.recent_delivered)
+                    from delivery_summaries s where s.campaign_id = c.id)`.as('progress_summary'),
+      sql<unknown>`(select json_build_object('pending', k.pending, 'retry', k.retry, 'delivered', k.delivered, 'dead', k.dead)
+                    from campaign_delivery_counts k where k.campaign_id = c.id)`.as('progress_counts'),
+      sql<unknown>`(select coalesce(json_agg(json_build_array(d.second, d.n)), '[]'::json) from campaign_delivered_seconds d
+                    where d.campaign_id = c.id and d.second between ${lastSecond} - ${Math.ceil(RATE_WINDOW_MS / 1000) + 1} and ${lastSecond})`.as('progress_seconds'),
+    ])
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { progress_summary, progress_counts, progress_seconds, ...campaign } = row;
+  const { summary, counts, seconds } = progressColumnsSchema.parse({ summary: progress_summary, counts: progress_counts, seconds: progress_seconds });
+  const subject = rateSubject(campaign);
+  const window = rateWindow(subject, now);
+  if (summary) return { campaign, progress: progressOf(subject, window, summary, window ? summary.recent : 0) };
+  if (!counts) return { campaign, progress: (await campaignsProgress(db, [campaign], now)).get(id)! };
+  return { campaign, progress: progressOf(subject, window, counts, window ? deliveredWithin(seconds, window) : 0) };
+}
+
+/** The sum of per-second deliveries inside the window (its seconds, both ends included, as campaignsProgress sums them). */
+function deliveredWithin(seconds: readonly (readonly [number, number])[], window: { from: Date; to: Date }): number {
+  const from = Math.floor(window.from.getTime() / 1000);
+  const to = Math.floor(window.to.getTime() / 1000);
+  return seconds.reduce((sum, [second, n]) => (second >= from && second <= to ? sum + n : sum), 0);
+}
 
 /**
  * The progress of many campaigns (a list page) in a few queries whatever their

@@ -24,14 +24,18 @@ function openFlush(): Flush {
 /**
  * Writes the results and samples of every batch job of one campaign in this process (group
  * commit): one UPDATE for all results seen within `flushMs` (or 500 of them), then one samples
- * append, one flush at a time. Sixteen jobs sending at once wrote sixteen statements per window;
- * now one. Each batch waits for the flushes holding its results (BatchResults).
+ * append, one flush at a time. What arrives while a flush is being written waits for it and goes
+ * in the next one, however many batches asked meanwhile: sixteen batches closing during one write
+ * make one more statement, not sixteen queued one behind the other. Each batch waits for the
+ * flushes holding its results (BatchResults).
  */
 class CampaignResultWriter {
   private open: Flush | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
-  users = 0;
+  private writing = false;
+  /** A flush was asked for while one was being written: it goes as soon as that one is done. */
+  private due = false;
+  private users = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -40,7 +44,25 @@ class CampaignResultWriter {
     private readonly downstream: string,
     private readonly maxAttempts: number,
     private readonly flushMs: number,
+    /** Called once no batch uses this writer and nothing is left to write. */
+    private readonly forget: () => void,
   ) {}
+
+  join(): void {
+    this.users++;
+  }
+
+  /** A batch is done with it: flushes what is open now. */
+  leave(): void {
+    this.users--;
+    this.flush();
+    this.forgetIfIdle();
+  }
+
+  private forgetIfIdle() {
+    // Forgotten only when idle: a batch arriving while results are still being written joins them.
+    if (this.users === 0 && !this.writing && !this.open) this.forget();
+  }
 
   /** Queues results for the next flush; the promise settles when that flush is written or failed. */
   add(results: readonly DeliveryResult[], sample: Sample): Promise<void> {
@@ -56,27 +78,41 @@ class CampaignResultWriter {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.writing) {
+      this.due = true;
+      return;
+    }
     const flush = this.open;
     this.open = null;
     if (!flush) return;
-    this.writing = this.writing.then(async () => {
-      try {
-        await writeResults(this.deps.db, flush.results, this.maxAttempts);
-        // Published as soon as written: the Ops controller steps on what it sees within its next window.
-        await this.deps.runtime.recordSamples(this.campaignId, flush.samples);
-        flush.settle();
-      } catch (error) {
-        flush.settle(error);
-        return;
+    this.writing = true;
+    void this.write(flush).finally(() => {
+      this.writing = false;
+      if (this.due) {
+        this.due = false;
+        this.flush();
       }
-      // A metric never fails a batch: the results are written already.
-      await recordDeliveryLatencies(
-        this.deps.redis,
-        this.deps.config.redis.prefix,
-        this.downstream,
-        flush.samples.map((s) => s.latencyMs),
-      ).catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery latency metric not recorded'));
+      this.forgetIfIdle();
     });
+  }
+
+  private async write(flush: Flush): Promise<void> {
+    try {
+      await writeResults(this.deps.db, flush.results, this.maxAttempts);
+      // Published as soon as written: the Ops controller steps on what it sees within its next window.
+      await this.deps.runtime.recordSamples(this.campaignId, flush.samples);
+      flush.settle();
+    } catch (error) {
+      flush.settle(error);
+      return;
+    }
+    // A metric never fails a batch nor holds the next flush back: the results are written already.
+    void recordDeliveryLatencies(
+      this.deps.redis,
+      this.deps.config.redis.prefix,
+      this.downstream,
+      flush.samples.map((s) => s.latencyMs),
+    ).catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery latency metric not recorded'));
   }
 }
 
@@ -91,20 +127,20 @@ export class BatchResults {
   error: unknown = null;
   private readonly flushes = new Set<Promise<void>>();
   private readonly writer: CampaignResultWriter;
-  private readonly key: string;
 
-  constructor(
-    private readonly deps: Deps,
-    campaignId: string,
-    downstream: string,
-    maxAttempts: number,
-  ) {
+  constructor(deps: Deps, campaignId: string, downstream: string, maxAttempts: number) {
     let byCampaign = writers.get(deps);
     if (!byCampaign) writers.set(deps, (byCampaign = new Map()));
-    this.key = `${campaignId}|${downstream}|${maxAttempts}`;
-    let writer = byCampaign.get(this.key);
-    if (!writer) byCampaign.set(this.key, (writer = new CampaignResultWriter(deps, campaignId, downstream, maxAttempts, deps.config.campaigns.resultFlushMs)));
-    writer.users++;
+    const key = `${campaignId}|${downstream}|${maxAttempts}`;
+    let writer = byCampaign.get(key);
+    if (!writer) {
+      const forget = () => {
+        if (byCampaign.get(key) === writer) byCampaign.delete(key);
+      };
+      writer = new CampaignResultWriter(deps, campaignId, downstream, maxAttempts, deps.config.campaigns.resultFlushMs, forget);
+      byCampaign.set(key, writer);
+    }
+    writer.join();
     this.writer = writer;
   }
 
@@ -124,8 +160,7 @@ export class BatchResults {
 
   /** Writes what is left; throws the first failed write's error, if any. */
   async close(): Promise<void> {
-    this.writer.flush();
-    if (--this.writer.users === 0 && writers.get(this.deps)?.get(this.key) === this.writer) writers.get(this.deps)?.delete(this.key);
+    this.writer.leave();
     await Promise.allSettled(this.flushes);
     if (this.failed) throw this.error;
   }

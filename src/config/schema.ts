@@ -109,6 +109,11 @@ export const configSchema = z.strictObject({
     sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
     materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
     resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
+    breaker: section({
+      failures: z.number().int().min(1).default(5).describe('failed answers in a row (none, 5xx, 429) one worker process sees from a downstream that hold every send to it, fleet-wide'),
+      openMs: z.number().int().min(10).default(1000).describe('first hold of an open circuit, ms; then one probe, and each failed probe doubles the hold'),
+      maxOpenMs: z.number().int().min(10).default(30_000).describe('longest hold, ms; a resume or a healthy Ops probe ends it at once'),
+    }),
     retention: section({
       enabled: z.boolean().default(true).describe('false: delivery rows are kept for ever'),
       keepDays: z.number().min(0).default(30).describe("a finished campaign's delivery rows are kept this long (and until its experiments' attribution windows close), then summarised and removed"),

@@ -21,8 +21,8 @@ export const TUNING = {
     /**
      * A collapse: every answer takes this long, so the p95 threshold is crossed whatever limit the
      * controller holds by then (a capacity drop alone is no overload once the limit is down to 1).
-     * Slow, not failing: failures open the delivery circuit breaker, whose hold (doubling up to
-     * 30 s) outlasts the recovery the Ops probes see, and the resumed campaign would wait it out.
+     * Slow, not failing: failures would open the delivery circuit breaker and hold the sends,
+     * and this scene shows the Ops agent pausing on latency.
      */
     collapsedLatencyMs: 1500,
   },

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
 import type { CampaignsTable } from '../db/schema.js';
-import { admit, type BreakerOptions, type BreakerState, CLOSED, DEFAULT_BREAKER_OPTIONS, record } from './circuit-breaker.js';
 
 export interface SendResult {
   ok: boolean;
@@ -34,24 +33,21 @@ export interface SendRequest {
   headers?: Record<string, string>;
 }
 
-export type Sent = { sent: true; result: SendResult } | { sent: false; waitMs: number };
-
 export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /**
  * The HTTP client to downstreams: one keep-alive undici Pool per origin (the global
- * fetch managed ~1,500 POSTs/s here, a pool ~17,500/s) and a circuit breaker per
- * origin. undici's dispatcher reaches any port an operator configures; the global
- * fetch refuses the Fetch standard's "bad ports" (10080, 6000, ...).
- * Built once per process (Deps); closed with it.
+ * fetch managed ~1,500 POSTs/s here, a pool ~17,500/s). undici's dispatcher reaches
+ * any port an operator configures; the global fetch refuses the Fetch standard's
+ * "bad ports" (10080, 6000, ...). Each downstream's circuit breaker is fleet-wide,
+ * in the campaign runtime. Built once per process (Deps); closed with it.
  */
 export class DownstreamClient {
   private readonly pools = new Map<string, Pool>();
-  private readonly breakers = new Map<string, BreakerState>();
   /** Channel URLs parsed once (a URL parse per request was a measurable part of a send). */
   private readonly targets = new Map<string, { origin: string; path: string }>();
 
-  constructor(private readonly options: { connectionsPerOrigin: number; breaker?: BreakerOptions; now?: () => number } = { connectionsPerOrigin: 128 }) {}
+  constructor(private readonly options: { connectionsPerOrigin: number } = { connectionsPerOrigin: 128 }) {}
 
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
@@ -73,34 +69,7 @@ export class DownstreamClient {
     return target;
   }
 
-  private now() {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  /** The breaker's state for an origin (open: its senders are held). */
-  breaker(origin: string): BreakerState {
-    return this.breakers.get(origin) ?? CLOSED;
-  }
-
-  /**
-   * One signed request (HMAC-SHA256 over the body, an idempotency key so a resend is
-   * recognised), unless the origin's circuit is open: then nothing is sent and the
-   * caller is told how long to hold.
-   */
-  async send(channel: Channel, secret: string, request: SendRequest, onOpen?: (holdMs: number) => void): Promise<Sent> {
-    const { origin } = this.target(channel.url);
-    const gate = admit(this.breaker(origin), this.now());
-    if (!gate.ok) return { sent: false, waitMs: gate.waitMs };
-    this.breakers.set(origin, gate.state);
-    const result = await this.request(channel, secret, request);
-    const failed = result.status === null || result.status >= 500 || result.status === 429;
-    const next = record(this.breaker(origin), failed, this.now(), this.options.breaker ?? DEFAULT_BREAKER_OPTIONS);
-    this.breakers.set(origin, next.state);
-    if (next.openedForMs !== null) onOpen?.(next.openedForMs);
-    return { sent: true, result };
-  }
-
-  /** One signed request, whatever the breaker says (the Ops agent's probes of a paused downstream). */
+  /** One signed request: HMAC-SHA256 over the body, and an idempotency key so a resend is recognised. */
   async request(channel: Channel, secret: string, request: SendRequest): Promise<SendResult> {
     const { origin, path } = this.target(channel.url);
     const body = JSON.stringify(request.body);

@@ -63,7 +63,7 @@ export async function buildDeps(options: DepsOptions): Promise<Deps> {
       return Object.entries(report?.processes ?? {}).map(([process, entry]) => ({ process, desired: entry.desiredWorkers, current: entry.currentWorkers }));
     },
   });
-  const runtime = new CampaignRuntime({ db: database.db, redis, prefix: config.redis.prefix, initialLimit: initialLimit(config) });
+  const runtime = new CampaignRuntime({ db: database.db, redis, prefix: config.redis.prefix, initialLimit: initialLimit(config), breaker: config.campaigns.breaker });
   const clock = options.clock ?? systemClock;
   registerBusinessMetrics(metrics.registry, { db: database.db, redis, prefix: config.redis.prefix, runtime, clock });
   const downstream = new DownstreamClient({ connectionsPerOrigin: config.campaigns.connectionsPerDownstream });

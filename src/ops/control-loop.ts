@@ -1,4 +1,5 @@
 import { propose } from '../approvals/propose.js';
+import { downstreamOf } from '../campaign-runtime/keys.js';
 import { pauseCampaign, resumeCampaign } from '../campaigns/control.js';
 import { getCampaign } from '../campaigns/store.js';
 import type { Deps } from '../deps.js';
@@ -34,7 +35,10 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
   for (const id of await runtime.runningIds()) {
     const campaign = await getCampaign(deps.db, id);
     if (!campaign || !['running', 'paused'].includes(campaign.status)) {
-      await runtime.markStopped(id);
+      // Only a finished campaign leaves the set. One being launched joins it inside the transaction
+      // that makes it running: a step reading before that commits sees it still pending, and
+      // forgetting it then left it uncontrolled (no limits, no auto-pause) until the reconciler.
+      if (!campaign || ['completed', 'cancelled', 'failed'].includes(campaign.status)) await runtime.markStopped(id);
       continue;
     }
     let control: CampaignControl = (await runtime.loadControl<CampaignControl>(id)) ?? {
@@ -84,7 +88,10 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     if (now - control.windowStartedAt >= ops.thresholds.windowSec * 1000) {
       let windowSamples = await runtime.readSamples(id, control.windowStartedAt);
       if (campaign.status === 'paused' && control.autopause.status !== 'running') {
-        windowSamples.push(...(await probeDownstream(deps.downstream, campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime())));
+        const probes = await probeDownstream(deps.downstream, campaign, ops.thresholds.minSamples, () => deps.clock.now().getTime());
+        // The downstream answers again: its circuit's hold (up to 30 s, for every campaign sending there) ends now.
+        if (probes.length > 0 && probes.every((p) => p.ok)) await runtime.retryDownstream(downstreamOf(campaign.channel.url));
+        windowSamples.push(...probes);
       } else if (campaign.status === 'running' && windowSamples.length < ops.thresholds.minSamples) {
         // A downstream slow enough that the controller cut sending to a trickle answers fewer
         // requests per window than minSamples: judge the newest minSamples answers instead, or

@@ -7,6 +7,7 @@ import { appendAudit, auditByTrace, verifyAuditLog } from '../../src/audit/store
 import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createSchema, TEST_DATABASE_URL } from '../support/services.js';
+import { stallSealer } from '../support/stalled-sealer.js';
 
 const entry = (traceId: string, action: string, data: Record<string, unknown> = {}) => ({
   traceId,
@@ -126,21 +127,7 @@ describe('the audit chain, sealed in batches', () => {
 
   it("answers a reader within the lock timeout when another sealer of the chain stalls, and never blocks another schema's chain", async () => {
     await appendAudit(handle.db, entry('stalled', 'test.stalled'));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    // A sealer that took the chain's lock and stopped (a paused process).
-    const stalled = handle.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`.execute(trx);
-      locked();
-      await held;
-    });
-    await isLocked;
+    const stalled = await stallSealer(handle.db);
     const other = await createSchema();
     const otherDb = await openDatabase({ url: TEST_DATABASE_URL, pgliteDir: '', poolSize: 2, schema: other.schema });
     try {
@@ -156,8 +143,8 @@ describe('the audit chain, sealed in batches', () => {
         'read as it is: written, not linked yet',
       );
     } finally {
-      release();
-      await stalled;
+      stalled.release();
+      await stalled.done;
       await otherDb.close();
       await other.drop();
     }

@@ -39,7 +39,7 @@ describe('fleet-wide limits across worker processes', () => {
     // Ops control off: the API's limits are the only ones, so the downstream measures exactly them.
     ctx = await createTestContext({ config: { ops: { enabled: false }, workers: { lockDurationSec: 2 }, campaigns: { reconcileEverySec: 2 } } });
     app = createApp(ctx.deps);
-    await seedUsers(ctx.deps.db, 4000);
+    await seedUsers(ctx.deps.db, 4300);
     const config = configFile(ctx.configYaml);
     // `approvals` applies each launch the policy allows.
     workers = [startWorkerProcess(config, 'deliveries,campaigns,approvals'), startWorkerProcess(config, 'deliveries,campaigns,approvals')];
@@ -82,6 +82,32 @@ describe('fleet-wide limits across worker processes', () => {
     assert.equal((await status(id)).status, 'paused');
     assert.equal((await call('POST', `/api/v1/campaigns/${id}/resume`)).status, 200);
     await waitFor(async () => (await status(id)).status === 'completed', { timeoutMs: 60_000, what: 'completion after resume' });
+  });
+
+  it("holds both processes when a downstream fails fast: one probe for the fleet, its hold doubling, and an operator's resume sends again at once", async (t) => {
+    downstream.latencyMs = 0;
+    downstream.failWith = { status: 500 };
+    const refusedBefore = downstream.refusedAt.length;
+    const users = Array.from({ length: 300 }, (_, i) => `u${String(4000 + i).padStart(5, '0')}`);
+    const id = await launch('failing', users, { concurrency: 50 });
+    const first = await waitFor(() => downstream.refusedAt[refusedBefore], { timeoutMs: 20_000, what: 'the first failure' });
+    // After the burst in flight when the circuit opened: probes only, one at a time for both processes.
+    const probes = () => downstream.refusedAt.filter((at) => at > first + 500);
+    const [p1, p2] = await waitFor(() => (probes().length >= 2 ? probes() : undefined), { timeoutMs: 20_000, what: 'two probes' });
+    t.diagnostic(`${downstream.refusedAt.length - refusedBefore} refused in all; probes ${p1! - first} and ${p2! - first} ms after the first failure`);
+    assert.ok(p1! - first >= 900, `first probe ${p1! - first} ms after the first failure (hold 1 s)`);
+    assert.ok(p2! - p1! >= 1800, `second probe ${p2! - p1!} ms after the first (its failure doubled the hold to 2 s; a probe per process would come at once)`);
+
+    downstream.failWith = null;
+    assert.equal((await call('POST', `/api/v1/campaigns/${id}/pause`)).status, 200);
+    const resumed = Date.now();
+    assert.equal((await call('POST', `/api/v1/campaigns/${id}/resume`)).status, 200);
+    const firstSend = await waitFor(() => downstream.arrivals.find((at) => at >= resumed), { timeoutMs: 20_000, what: 'a send after the resume' });
+    t.diagnostic(`first send ${firstSend - resumed} ms after the resume`);
+    assert.ok(firstSend - resumed < 1500, `first send ${firstSend - resumed} ms after the resume (the hold had 4 s to run)`);
+    await waitFor(async () => (await status(id)).status === 'completed', { timeoutMs: 60_000, what: 'completion after resume' });
+    const rows = await ctx.deps.db.selectFrom('deliveries').select(['status', 'attempts']).where('campaign_id', '=', id).execute();
+    assert.ok(rows.every((r) => r.status === 'delivered'), 'nothing dead-lettered');
   });
 
   it('completes a campaign after kill -9 of a worker mid-campaign, with no recipient lost or recorded twice', async () => {

@@ -39,10 +39,12 @@ describe('Procfile processes', () => {
     for (const type of ['web', 'worker', 'release']) assert.ok(types.includes(type), `Procfile lacks ${type}`);
   });
 
-  it('runs web and worker with a 4 MB young generation, which keeps their RSS under 150 MB (issue #16)', () => {
+  it('bounds the young generation of web (4 MB) and worker (8 MB), which keeps their RSS under 150 MB (issue #16)', () => {
     // V8's default (16 MB semi-spaces) left the web process 32 MB of new space holding ~4 MB live.
+    // The worker allocates per delivery: 8 MB costs it ~10 MB of RSS and saves ~9 % of its CPU in single mode.
     const procfile = readProcfile();
-    for (const type of ['web', 'worker']) assert.match(procfile[type] ?? '', /--max-semi-space-size=4\b/, `${type}: ${procfile[type]}`);
+    assert.match(procfile.web ?? '', /--max-semi-space-size=4\b/, `web: ${procfile.web}`);
+    assert.match(procfile.worker ?? '', /--max-semi-space-size=8\b/, `worker: ${procfile.worker}`);
   });
 
   it('runs each scheduled tick exactly once across three worker processes', async () => {

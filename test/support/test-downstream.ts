@@ -15,7 +15,9 @@ export class TestDownstream {
   /** Every accepted message (one per recipient, batch requests split), in arrival order. */
   readonly messages: Record<string, unknown>[] = [];
   readonly arrivals: number[] = [];
-  /** When each `failWith` answer was sent. */
+  /** Arrivals of sends: every request but the Ops agent's probes. */
+  readonly sendArrivals: number[] = [];
+  /** When each `failWith` answer to a send (not to a probe) was sent. */
   readonly refusedAt: number[] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -45,10 +47,12 @@ export class TestDownstream {
           this.badSignatures++;
           return finish(401);
         }
-        if (req.headers['x-flywheel-probe'] === '1') this.probes++;
+        const probe = req.headers['x-flywheel-probe'] === '1';
+        if (probe) this.probes++;
+        else this.sendArrivals.push(Date.now());
         setTimeout(() => {
           if (this.failWith) {
-            this.refusedAt.push(Date.now());
+            if (!probe) this.refusedAt.push(Date.now());
             return finish(this.failWith.status, this.failWith.retryAfter ? { 'retry-after': String(this.failWith.retryAfter) } : {});
           }
           const parsed = JSON.parse(body) as { messages?: { idempotencyKey: string }[]; idempotencyKey?: string };

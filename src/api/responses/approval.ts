@@ -51,7 +51,7 @@ export const ApprovalDetailSchema = ApprovalSchema.extend({
     z.object({ eventId: z.string(), event: z.string(), status: z.string(), attempts: z.number(), lastStatus: z.number().nullable(), lastError: z.string().nullable(), deliveredAt: z.string().nullable() }),
   ),
   history: z
-    .array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), data: JsonObject }))
+    .array(z.object({ seq: z.number().nullable().describe('place in the hash chain; null while the entry waits to be linked'), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), data: JsonObject }))
     .openapi({ description: 'what happened to the request, from the audit trail (every webhook attempt included)' }),
 }).openapi('ApprovalDetail');
 

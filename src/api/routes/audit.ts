@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { chainSeq } from '../../audit/row.js';
 import { auditByTrace, verifyAuditLog } from '../../audit/store.js';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
@@ -27,7 +28,7 @@ const entries = createRoute({
   responses: {
     200: json(
       z.object({
-        items: z.array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), subjectType: z.string(), subjectId: z.string(), data: z.record(z.string(), z.unknown()) })),
+        items: z.array(z.object({ seq: z.number().nullable().describe('place in the hash chain; null while the entry waits to be linked'), at: z.string(), actor: z.string(), channel: z.string(), action: z.string(), subjectType: z.string(), subjectId: z.string(), data: z.record(z.string(), z.unknown()) })),
       }),
       'entries',
     ),
@@ -40,7 +41,7 @@ export function auditRoutes(deps: Deps) {
     .openapi(verify, async (c) => c.json(await verifyAuditLog(deps.db), 200))
     .openapi(entries, async (c) => {
       const rows = await auditByTrace(deps.db, c.req.valid('query').trace);
-      const items = rows.map((r) => ({ seq: Number(r.seq), at: new Date(r.at).toISOString(), actor: r.actor, channel: r.channel, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, data: r.data }));
+      const items = rows.map((r) => ({ seq: chainSeq(r), at: new Date(r.at).toISOString(), actor: r.actor, channel: r.channel, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, data: r.data }));
       return c.json({ items }, 200);
     });
 }

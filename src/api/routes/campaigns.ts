@@ -3,7 +3,7 @@ import { CampaignInputError, createCampaign } from '../../campaigns/create.js';
 import { CampaignStateError, cancelCampaign, pauseCampaign, requestLaunch } from '../../campaigns/control.js';
 import { operatorResume } from '../../campaigns/operator-resume.js';
 import { campaignInputSchema } from '../../campaigns/input.js';
-import { campaignProgress, campaignView } from '../../campaigns/progress.js';
+import { campaignView, campaignWithProgress } from '../../campaigns/progress.js';
 import { getCampaign, listCampaigns } from '../../campaigns/store.js';
 import type { Deps } from '../../deps.js';
 import { requireRole } from '../auth.js';
@@ -105,10 +105,11 @@ export function campaignRoutes(deps: Deps) {
       return c.json({ items: rows.map(campaignView) }, 200);
     })
     .openapi(show, async (c) => {
-      const campaign = await existing(c.req.valid('param').id);
-      // The row read above, and Postgres and Redis at once: a progress read is polled while a campaign runs.
-      const [progress, limits] = await Promise.all([campaignProgress(deps.db, campaign.id, deps.clock.now(), campaign), deps.runtime.limits(campaign.id)]);
-      return c.json({ ...campaignView(campaign), progress, limits }, 200);
+      const { id } = c.req.valid('param');
+      // One Postgres statement and one Redis read, at once: a progress read is polled while a campaign runs.
+      const [read, limits] = await Promise.all([campaignWithProgress(deps.db, id, deps.clock.now()), deps.runtime.limits(id)]);
+      if (!read) throw notFound(`no campaign ${id}`);
+      return c.json({ ...campaignView(read.campaign), progress: read.progress, limits }, 200);
     })
     .openapi(action('launch', 'Launch through the policy: starts now, waits for approval, or is refused'), async (c) => {
       const { id } = c.req.valid('param');

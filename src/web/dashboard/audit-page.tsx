@@ -101,7 +101,7 @@ export function AuditPage(props: { entries: Entry[]; names: Map<string, string>;
             <tbody>
               {props.entries.map((e) => (
                 <tr>
-                  <td>{String(e.seq)}</td>
+                  <td>{e.seq === null ? <span class="muted">not linked yet</span> : String(e.seq)}</td>
                   <td>{when(new Date(e.at).toISOString())}</td>
                   <td>{e.action}</td>
                   <td>
