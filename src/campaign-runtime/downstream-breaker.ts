@@ -9,7 +9,7 @@ export interface BreakerOptions {
   failures: number;
   /** First hold once open; doubles on each failed probe. @defaultValue 1000 */
   openMs: number;
-  /** @defaultValue 30000 */
+  /** Longest hold, the circuit's or a Retry-After's. @defaultValue 30000 */
   maxOpenMs: number;
 }
 
@@ -99,9 +99,13 @@ export class DownstreamBreaker {
     return this.heldAt.get(host) ?? Number.NEGATIVE_INFINITY;
   }
 
-  /** Holds every send to `host` for `ms` (the downstream's Retry-After). */
+  /**
+   * Holds every send to `host` for `ms` (the downstream's Retry-After), at most `maxOpenMs`: a
+   * misconfigured downstream's "Retry-After: 3600" held every campaign sending there for an hour,
+   * and no resume lifts a Retry-After.
+   */
   async block(host: string, ms: number): Promise<void> {
-    await runScript(this.redis, BLOCK_DOWNSTREAM, [this.key(host)], [String(Math.ceil(ms))]);
+    await runScript(this.redis, BLOCK_DOWNSTREAM, [this.key(host)], [String(Math.ceil(Math.min(ms, this.options.maxOpenMs)))]);
   }
 
   /** Ends the circuit's hold on `host` now: the next send anywhere is its probe. A closed circuit is left alone. */

@@ -40,7 +40,9 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
 
   const host = downstreamOf(campaign.channel.url);
   // One meaning of batch size: recipients per request, the channel's maxBatch unless an operator capped it lower.
-  const perRequest = campaign.channel.mode === 'batch' ? Math.max(1, Math.min(campaign.channel.maxBatch, limits.batchSize ?? campaign.channel.maxBatch)) : 1;
+  // The cap is read from Postgres too: Redis may have lost the limits hash (fail closed, never "no cap").
+  const { maxBatch } = campaign.channel;
+  const perRequest = campaign.channel.mode === 'batch' ? Math.max(1, Math.min(maxBatch, limits.batchSize ?? maxBatch, campaign.limits_cap.batchSize ?? maxBatch)) : 1;
   const groups: DeliveryRow[][] = [];
   for (let i = 0; i < pending.length; i += perRequest) groups.push(pending.slice(i, i + perRequest));
 

@@ -112,7 +112,7 @@ export const configSchema = z.strictObject({
     breaker: section({
       failures: z.number().int().min(1).default(5).describe('failed answers in a row (none, 5xx, 429) one worker process sees from a downstream that hold every send to it, fleet-wide'),
       openMs: z.number().int().min(10).default(1000).describe('first hold of an open circuit, ms; then one probe, and each failed probe doubles the hold'),
-      maxOpenMs: z.number().int().min(10).default(30_000).describe('longest hold, ms; a resume or a healthy Ops probe ends it at once'),
+      maxOpenMs: z.number().int().min(10).default(30_000).describe("longest hold, ms, the circuit's or a downstream's Retry-After; a resume or a healthy Ops probe ends the circuit's at once"),
     }),
     retention: section({
       enabled: z.boolean().default(true).describe('false: delivery rows are kept for ever'),
