@@ -79,7 +79,7 @@ export function createDownstreamServer(options: DownstreamServerOptions = {}): D
     const header = req.headers['x-campaign-id'];
     const key = (typeof header === 'string' && header) || parsed.campaignId || '-';
     const requestKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
-    counted.delivery(now);
+    counted.delivery(now, messages);
     const admission = model.admit(now, messages);
     if (admission.kind === 'refused') {
       counted.finished(admission.status, { key, messages, atMs: now });

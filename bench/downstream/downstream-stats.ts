@@ -9,6 +9,8 @@ export interface TimeBucket {
   start: number;
   /** Requests that arrived, whatever their answer. */
   arrived: number;
+  /** Messages in those (the send rate of a downstream whose capacity counts messages). */
+  arrivedMessages: number;
   /** Requests answered 200, by answer time. */
   accepted: number;
   /** Messages in those. */
@@ -94,9 +96,11 @@ export class DownstreamStats {
     if (this.perSecond.size > SECONDS_KEPT) this.perSecond.delete(this.perSecond.keys().next().value!);
   }
 
-  /** A valid delivery request (signature and body checked, not a probe) reached the model at `nowMs`. */
-  delivery(nowMs: number): void {
-    this.slot(nowMs).arrived++;
+  /** A valid delivery request of `messages` messages (signature and body checked, not a probe) reached the model at `nowMs`. */
+  delivery(nowMs: number, messages: number): void {
+    const slot = this.slot(nowMs);
+    slot.arrived++;
+    slot.arrivedMessages += messages;
   }
 
   /** A probe reached the model. */
@@ -160,13 +164,14 @@ export class DownstreamStats {
   buckets(fromMs: number, toMs: number, bucketMs: number): TimeBucket[] {
     const size = Math.max(SLOT_MS, bucketMs);
     const out: TimeBucket[] = [];
-    for (let start = fromMs; start < toMs; start += size) out.push({ start, arrived: 0, accepted: 0, messages: 0, refused: 0, errors: 0 });
+    for (let start = fromMs; start < toMs; start += size) out.push({ start, arrived: 0, arrivedMessages: 0, accepted: 0, messages: 0, refused: 0, errors: 0 });
     const firstSlot = Math.floor(fromMs / SLOT_MS) * SLOT_MS;
     for (const [index, counts] of this.slots) {
       const at = index * SLOT_MS;
       if (at < firstSlot || at >= toMs || out.length === 0) continue;
       const bucket = out[Math.min(out.length - 1, Math.max(0, Math.floor((at - fromMs) / size)))]!;
       bucket.arrived += counts.arrived;
+      bucket.arrivedMessages += counts.arrivedMessages;
       bucket.accepted += counts.accepted;
       bucket.messages += counts.messages;
       bucket.refused += counts.refused;
@@ -179,7 +184,7 @@ export class DownstreamStats {
     const index = Math.floor(atMs / SLOT_MS);
     let found = this.slots.get(index);
     if (!found) {
-      found = { arrived: 0, accepted: 0, messages: 0, refused: 0, errors: 0 };
+      found = { arrived: 0, arrivedMessages: 0, accepted: 0, messages: 0, refused: 0, errors: 0 };
       this.slots.set(index, found);
       if (this.slots.size > SLOTS_KEPT) this.slots.delete(this.slots.keys().next().value!);
     }

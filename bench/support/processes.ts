@@ -2,8 +2,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DownstreamStatsSnapshot, TimeBucket } from '../downstream/downstream-stats.js';
 
 /** Nearest-rank percentile. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -42,28 +43,61 @@ export async function compileForBench(note: (line: string) => void): Promise<str
   return outDir;
 }
 
+/** What bench/downstream/server.ts answers on GET /_stats (the fields benches read). */
+export type BenchDownstreamStats = Pick<
+  DownstreamStatsSnapshot,
+  'received' | 'ok' | 'refused' | 'errors' | 'unauthorized' | 'badRequests' | 'probes' | 'messagesDelivered' | 'maxInFlight' | 'idempotency'
+> & { buckets?: TimeBucket[] };
+
 export interface BenchDownstream {
   url: string;
   child: ChildProcess;
-  control(patch: Record<string, number>): Promise<unknown>;
+  /** Changes the model live; `appliedAt` is when it took effect, on the downstream's clock (the host's). */
+  control(patch: Record<string, number>): Promise<{ appliedAt: number }>;
+  /** Forgets the stats and the queue, not the config. */
+  reset(): Promise<void>;
+  /** Counters so far; with a query, also delivery counts in buckets of `bucketMs` from `from` to `to`. */
+  stats(query?: { from: number; to: number; bucketMs: number }): Promise<BenchDownstreamStats>;
 }
 
-/** bench/downstream/server.ts in a process of its own. */
-export async function startDownstream(secret: string): Promise<BenchDownstream> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/downstream/server.ts', '--secret', secret], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** bench/downstream/server.ts in a process of its own; `args` are its command-line flags (e.g. `--max-queue-ms`). */
+export async function startDownstream(secret: string, args: readonly string[] = []): Promise<BenchDownstream> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/downstream/server.ts', '--secret', secret, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
     if (out.includes('\n')) break;
   }
   const { url } = JSON.parse(out.slice(0, out.indexOf('\n'))) as { url: string };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`downstream ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
   return {
     url,
     child,
-    async control(patch) {
-      const res = await fetch(`${url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
-      if (!res.ok) throw new Error(`downstream /_control: ${res.status} ${await res.text()}`);
-      return res.json();
+    control: (patch) => post('/_control', patch) as Promise<{ appliedAt: number }>,
+    reset: async () => void (await post('/_reset', {})),
+    async stats(query) {
+      const qs = query ? `?from=${Math.floor(query.from)}&to=${Math.floor(query.to)}&bucketMs=${query.bucketMs}` : '';
+      return (await (await fetch(`${url}/_stats${qs}`)).json()) as BenchDownstreamStats;
     },
   };
+}
+
+/** Every pid under `pid` (tsx's esbuild service runs as a child of the node process). */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const kids = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const kid of kids ? kids.split(/\s+/).map(Number) : []) out.push(kid, ...descendants(kid));
+    }
+  } catch {
+    // gone
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../redis/connect.js';
 import type { DownstreamBreaker } from './downstream-breaker.js';
 import { campaignKeys } from './keys.js';
-import { ACQUIRE, HOLD, IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
+import { ACQUIRE, HOLD, IN_FLIGHT, PEAK_IN_FLIGHT, RELEASE, RESTORE, UNGRANT } from './limiter-scripts.js';
 import { runScript } from './run-script.js';
 
 /** Limits as the fleet applies them: the controller's values under the operator's ceiling. */
@@ -139,5 +139,11 @@ export class FleetLimiter {
 
   async inFlight(campaignId: string): Promise<number> {
     return Number(await runScript(this.redis, IN_FLIGHT, [this.keys(campaignId).leases], []));
+  }
+
+  /** The most leases held at once, fleet-wide, since the last call (at least those held now). */
+  async takePeakInFlight(campaignId: string): Promise<number> {
+    const k = this.keys(campaignId);
+    return Number(await runScript(this.redis, PEAK_IN_FLIGHT, [k.limits, k.leases], []));
   }
 }

@@ -5,7 +5,8 @@
  *
  *   {P:campaign:<id>}:limits    hash: concurrency, rate, burst, batchSize (the controller's),
  *                               capConcurrency, capRate, capBatchSize (the operator's ceiling),
- *                               paused, epoch (set when the hash is written from Postgres)
+ *                               paused, epoch (set when the hash is written from Postgres),
+ *                               peakInFlight (most leases held at once since the controller last read it)
  *   {P:campaign:<id>}:leases    zset: lease id -> expiry (ms, Redis time)
  *   {P:campaign:<id>}:bucket    hash: token bucket (tokens, ts)
  *   {P:campaign:<id>}:samples   list: newest-first delivery samples (JSON), bounded

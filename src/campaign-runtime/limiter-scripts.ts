@@ -51,7 +51,23 @@ if rate and rate > 0 then
 end
 for i = 1, want do redis.call('ZADD', KEYS[2], now + leaseMs, ARGV[1] .. ':' .. i) end
 redis.call('PEXPIRE', KEYS[2], leaseMs * 10)
+-- The most leases held at once since the controller last looked (PEAK_IN_FLIGHT): whether the limit was used.
+local held = redis.call('ZCARD', KEYS[2])
+if held > (tonumber(redis.call('HGET', KEYS[1], 'peakInFlight') or '0') or 0) then redis.call('HSET', KEYS[1], 'peakInFlight', held) end
 return {want, 'ok', 0, l[1]}
+`;
+
+/**
+ * The most leases held at once since the last call (ACQUIRE records it), at least those held now;
+ * starts the next period at those held now. KEYS: limits hash, lease zset.
+ */
+export const PEAK_IN_FLIGHT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local held = redis.call('ZCOUNT', KEYS[2], '(' .. now, '+inf')
+local peak = math.max(held, tonumber(redis.call('HGET', KEYS[1], 'peakInFlight') or '0') or 0)
+if redis.call('HEXISTS', KEYS[1], 'epoch') == 1 then redis.call('HSET', KEYS[1], 'peakInFlight', held) end
+return peak
 `;
 
 /**

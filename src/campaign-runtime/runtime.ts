@@ -218,6 +218,14 @@ export class CampaignRuntime {
     return this.limiter.inFlight(campaignId);
   }
 
+  /**
+   * The most requests in flight at once across the fleet since the last call (the Ops controller's
+   * step calls it once per window): a limit the senders never reached was not tested.
+   */
+  takePeakInFlight(campaignId: string): Promise<number> {
+    return this.limiter.takePeakInFlight(campaignId);
+  }
+
   // --- downstreams (their holds are fleet-wide, in Redis: downstream-breaker.ts) ---
 
   /** Holds every campaign's sends to `host` for `ms` (the downstream's Retry-After). */

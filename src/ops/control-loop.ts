@@ -58,11 +58,14 @@ export async function controlStep(deps: Deps, traceId: string): Promise<ControlS
     }
     const samples = await runtime.readSamples(id, control.lastStepAt);
     const stepStats = computeWindowStats(samples, { endAt: now, durationMs: Math.max(1, now - control.lastStepAt) });
-    const step = policy.step(control.controller, stepStats, now);
+    // Whether the senders used the limit: one that was never reached (the workers' own concurrency
+    // binds first, as a batch mode with few large requests does) must not grow, or it floats to
+    // maxConcurrency and every later cut takes many steps to bind again.
+    const inFlight = await runtime.takePeakInFlight(id);
+    const step = policy.step(control.controller, { ...stepStats, peakInFlight: inFlight }, now);
     const cap = await runtime.cap(id);
     const decision = capDecision(step.decision, cap);
     // What this window says about the downstream's capacity (app-limited windows can only raise it).
-    const inFlight = await runtime.inFlight(id);
     const appliedLimit = control.lastDecision?.limit ?? decision.limit;
     const window = classifyWindow({
       stats: stepStats,

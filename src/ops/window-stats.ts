@@ -23,6 +23,8 @@ export interface WindowStats {
   endAt: number;
   durationMs: number;
   count: number;
+  /** Messages the window's requests carried (a batch request carries several; a sample without `messages` counts 1). */
+  messageCount: number;
   okCount: number;
   /** Every sample with `ok: false`, overload responses included. */
   errorCount: number;
@@ -73,11 +75,13 @@ export function computeWindowStats(
   let overloadCount = 0;
   let clientErrorCount = 0;
   let latencySum = 0;
+  let messageCount = 0;
   let maxRetryAfterMs: number | null = null;
   for (const sample of samples) {
     if (!(sample.at > startAt && sample.at <= window.endAt)) continue;
     latencies.push(sample.latencyMs);
     latencySum += sample.latencyMs;
+    messageCount += sample.messages ?? 1;
     if (sample.ok) {
       okCount += 1;
       continue;
@@ -96,6 +100,7 @@ export function computeWindowStats(
     endAt: window.endAt,
     durationMs: window.durationMs,
     count,
+    messageCount,
     okCount,
     errorCount: count - okCount,
     overloadCount,

@@ -131,4 +131,31 @@ describe('the campaign runtime', () => {
     assert.ok(waited >= 250 && waited < 1200, `granted ${waited} ms after asking, with a 300 ms hold`);
     assert.equal(await ctx.deps.runtime.inFlight(id), 0, 'nothing granted during the hold is left held');
   });
+  it('reports the most leases held at once since the controller last asked, however many holders took them', async () => {
+    // A downstream of its own: the earlier case holds `host` for 10 s.
+    const free = '127.0.0.1:12';
+    const id = await runningCampaign('runtime-peak');
+    await ctx.deps.db.transaction().execute((trx) => ctx.deps.runtime.start(id, trx));
+    await ctx.deps.runtime.publish(id, { concurrency: 10, ratePerSec: 1000 });
+    await ctx.deps.runtime.takePeakInFlight(id);
+    // Two holders (two worker processes) take 3 and 4; the first gives its 3 back before anyone asks.
+    const take = async (n: number) => {
+      const ids: string[] = [];
+      while (ids.length < n) {
+        const got = await ctx.deps.runtime.acquire(id, free, n - ids.length, 5000, { maxWaitMs: 1000 });
+        assert.ok(got.ok, JSON.stringify(got));
+        ids.push(...got.leases.ids);
+      }
+      return { leases: { ids } };
+    };
+    const a = await take(3);
+    const b = await take(4);
+    await ctx.deps.runtime.release(id, a.leases.ids);
+    assert.equal(await ctx.deps.runtime.inFlight(id), 4);
+    assert.equal(await ctx.deps.runtime.takePeakInFlight(id), 7, 'the peak, not what is held when asked');
+    assert.equal(await ctx.deps.runtime.takePeakInFlight(id), 4, 'the next period starts at what is still held');
+    await ctx.deps.runtime.release(id, b.leases.ids);
+    assert.equal(await ctx.deps.runtime.takePeakInFlight(id), 4);
+    assert.equal(await ctx.deps.runtime.takePeakInFlight(id), 0);
+  });
 });

@@ -140,3 +140,46 @@ describe('adaptive controller against a downstream that refuses rather than queu
     assert.ok(a!.overloadCount < b!.overloadCount, `${a!.overloadCount} vs ${b!.overloadCount}`);
   });
 });
+
+describe('adaptive controller when capacity rises', () => {
+  const RISE_AT = 15_000;
+  const fourfold: DownstreamModel = { ...MODEL, servers: MODEL.servers * 4 };
+
+  it('follows capacity from C to 4C: goodput back above 0.85·4C within three simulated seconds', (t) => {
+    for (const [stepMs, seed] of [[250, SEED], [100, 1], [250, 2]] as const) {
+      const end = RISE_AT + 10_000;
+      const result = simulate(adaptive(), { durationMs: end, stepMs, timeoutMs: 2000, seed, modelAt: (at) => (at < RISE_AT ? MODEL : fourfold) });
+      // From which 250 ms bucket on every later 500 ms carries 0.85·4C.
+      let from: number | null = null;
+      for (let u = end - 500; u >= RISE_AT; u -= 250) {
+        if (between(result.samples, u, u + 500).filter((s) => s.ok).length * 2 < 0.85 * capacityOf(fourfold)) break;
+        from = u + 250 - RISE_AT;
+      }
+      const limits = result.decisions.filter((d) => d.at >= RISE_AT && d.at < RISE_AT + 4000 && d.at % 500 === 0).map((d) => d.decision.limit);
+      t.diagnostic(`step ${stepMs} ms, seed ${seed}: above 0.85·4C from ${from} ms after the rise; limit every 500 ms: ${limits.join(' ')}`);
+      assert.ok(from !== null && from <= 3000, `step ${stepMs} ms, seed ${seed}: goodput held above 0.85·4C only from ${from} ms`);
+    }
+  });
+});
+
+describe('adaptive controller in batch mode (few requests, many messages each)', () => {
+  // One server taking 100 ms per request of 100 messages: C = 10 requests/s = 1,000 messages/s, ~2.5
+  // answers per 250 ms window; ~120 ms no-load latency, and each request queued adds 100 ms.
+  const BATCH: DownstreamModel = { servers: 1, serviceMs: 100, serviceJitter: 0.1, networkMs: 20, networkJitterMs: 5, maxQueue: 50, retryAfterMs: 1000 };
+  const slower: DownstreamModel = { ...BATCH, serviceMs: 400 };
+
+  it('keeps goodput at 90% of capacity with p99 within the SLO, and follows a drop to a quarter without stalling', (t) => {
+    const end = 32_000;
+    const result = simulate(adaptive(), { durationMs: end, stepMs: 250, timeoutMs: 2000, seed: SEED, messagesPerRequest: 100, modelAt: (at) => (at < DROP_AT ? BATCH : slower) });
+    const steady = statsBetween(result, 10_000, DROP_AT);
+    const after = statsBetween(result, DROP_AT + 4000, end);
+    const sendRate = result.sends.filter((s) => s >= DROP_AT + 2000 && s < end).length / ((end - DROP_AT - 2000) / 1000);
+    t.diagnostic(
+      `steady: ${steady.goodputPerSec.toFixed(2)} requests/s of ${capacityOf(BATCH)}, p99 ${steady.p99LatencyMs} ms; after the drop: ${after.goodputPerSec.toFixed(2)} of ${capacityOf(slower)}, sent ${sendRate.toFixed(2)}/s from 2 s on`,
+    );
+    assert.ok(steady.goodputPerSec >= 0.9 * capacityOf(BATCH), `goodput ${steady.goodputPerSec}`);
+    assert.ok((steady.p99LatencyMs ?? Infinity) <= SLO_MS, `p99 ${steady.p99LatencyMs}`);
+    assert.ok(after.goodputPerSec >= 0.8 * capacityOf(slower), `goodput after the drop ${after.goodputPerSec}`);
+    assert.ok(sendRate <= 1.3 * capacityOf(slower), `send rate after the drop ${sendRate}`);
+  });
+});

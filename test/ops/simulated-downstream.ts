@@ -33,6 +33,8 @@ export interface Scenario {
   seed: number;
   /** The downstream at simulated time t (ms from start): capacity changes are modelled here. */
   modelAt: (t: number) => DownstreamModel;
+  /** Messages each request carries, as a batch-mode sample reports them (the model's service time is per request). @defaultValue 1 */
+  messagesPerRequest?: number;
 }
 
 export interface SimResult<S = unknown> {
@@ -73,7 +75,7 @@ export function simulate<S>(policy: ControllerPolicy<S>, scenario: Scenario, epo
   const settle = (req: Request, at: number, sample: Omit<LatencySample, 'at' | 'latencyMs'>) => {
     req.settled = true;
     inFlight -= 1;
-    samples.push({ at, latencyMs: at - req.sentAt, ...sample });
+    samples.push({ at, latencyMs: at - req.sentAt, ...sample, ...(scenario.messagesPerRequest ? { messages: scenario.messagesPerRequest } : {}) });
   };
 
   for (let t = 0; t <= scenario.durationMs; t += 1) {

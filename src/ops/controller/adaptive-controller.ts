@@ -36,6 +36,12 @@ export interface AdaptiveState {
   /** Highest smoothed goodput seen with p99 within the SLO, cut to the goodput seen whenever the downstream saturates. */
   capacityPerSec: number | null;
   lastStepAt: number | null;
+  /** Steady-state increases in a row: each grows twice the last, up to slow start's pace (absent in state saved before it existed). */
+  increaseStreak?: number;
+  /** The limit at which latency last rose past the tolerance: growth accelerates only above it (absent in state saved before it existed). */
+  kneeLimit?: number;
+  /** No accelerated growth before this: the last refusal or error backoff showed where the limit overshoots. */
+  accelerateFrom?: number;
 }
 
 /** A latency average within this factor of the baseline confirms the baseline is still current. */
@@ -60,6 +66,7 @@ export function initialAdaptiveState(now: number, options: AdaptiveOptions = DEF
     goodputEwma: null,
     capacityPerSec: null,
     lastStepAt: null,
+    increaseStreak: 0,
   };
 }
 
@@ -82,20 +89,29 @@ export function stepAdaptive(
   if (obs.count === 0 || p50 === null) return decide(s, o, 'no_samples', 'no request finished in the window');
 
   const p99 = obs.p99LatencyMs ?? p50;
-  const enough = obs.count >= o.minSamples;
-  const weight = obs.count / (obs.count + o.latencySmoothingSamples);
+  // Latency is weighed by the messages that waited for it: one batch request of 100 tells as much
+  // about a downstream whose capacity counts messages as 100 single requests (its median and p99
+  // are the messages' own). Counted per request, a batch campaign's windows held 2–3 samples,
+  // never `minSamples`, so its SLO check never ran and its latency average lagged by seconds.
+  const observed = Math.max(obs.count, obs.messageCount ?? obs.count);
+  const enough = observed >= o.minSamples;
+  const weight = observed / (observed + o.latencySmoothingSamples);
   const latency = s.latencyEwmaMs === null ? p50 : s.latencyEwmaMs + weight * (p50 - s.latencyEwmaMs);
   s.latencyEwmaMs = latency;
-  s.samplesSeen += obs.count;
+  s.samplesSeen += observed;
   s.goodputEwma = s.goodputEwma === null ? obs.goodputPerSec : s.goodputEwma + GOODPUT_EWMA_WEIGHT * (obs.goodputPerSec - s.goodputEwma);
+  // Refusals answer at once: a window holding them reads faster than the service ever is, and a
+  // baseline taken from it (29 ms against a true 116 ms, in simulation after C → 4C) reads as
+  // queueing forever after and cuts the limit to 1.
+  const servedOnly = obs.overloadCount === 0;
   if (s.probe) {
     if (now - s.probe.startedAt >= o.probeDurationMs / 2) {
       s.probe = { ...s.probe, weightedP50Ms: s.probe.weightedP50Ms + obs.count * p50, samples: s.probe.samples + obs.count };
     }
-  } else if (s.samplesSeen >= o.baselineWarmupSamples && (s.baselineMs === null || latency <= s.baselineMs)) {
+  } else if (servedOnly && s.samplesSeen >= o.baselineWarmupSamples && (s.baselineMs === null || latency <= s.baselineMs)) {
     s.baselineMs = latency;
     s.baselineAt = now;
-  } else if (s.baselineMs !== null && latency <= s.baselineMs * BASELINE_CONFIRM_FACTOR) {
+  } else if (servedOnly && s.baselineMs !== null && latency <= s.baselineMs * BASELINE_CONFIRM_FACTOR) {
     s.baselineAt = now;
   }
 
@@ -108,7 +124,10 @@ export function stepAdaptive(
   const loadErrors = obs.errorCount - obs.overloadCount - obs.clientErrorCount;
   const loadErrorRate = loadErrors / obs.count;
   const sloBreach = enough && o.latencySloMs !== null && p99 > o.latencySloMs;
-  const appLimited = obs.peakInFlight !== undefined && obs.peakInFlight < s.limit * o.appLimitedRatio;
+  // The rate ceiling (limit ÷ baseline) holds in flight to limit × latency ÷ baseline when requests
+  // answer faster than the baseline: that is the controller's own ceiling, not the sender running dry.
+  const usable = s.limit * Math.min(1, shortRtt / baseline);
+  const appLimited = obs.peakInFlight !== undefined && obs.peakInFlight < usable * o.appLimitedRatio;
   // In-flight that carries the goodput seen at no-load latency: a latency decrease never needs to go lower.
   // The smaller of window and average goodput, so a capacity drop is not masked by the average's lag.
   const carried = (Math.min(s.goodputEwma, obs.goodputPerSec) * baseline) / 1000;
@@ -138,13 +157,16 @@ export function stepAdaptive(
       s.holdCeiling = s.limit * (1 - obs.overloadCount / obs.count);
     }
     const why = `${obs.overloadCount} of ${obs.count} refused as overload${retryAfter > 0 ? `, Retry-After ${retryAfter} ms` : ''}`;
+    s.accelerateFrom = now + o.accelerationHoldMs;
     return decrease(refusedShareFactor(obs.overloadCount / obs.count, o), 0, 'overload_backoff', why);
   }
   if (enough && loadErrorRate > o.errorRateThreshold) {
     const why = `load error rate ${pct(loadErrorRate)} > ${pct(o.errorRateThreshold)}`;
+    s.accelerateFrom = now + o.accelerationHoldMs;
     return decrease(refusedShareFactor(loadErrorRate, o), 0, 'error_backoff', why);
   }
   if (sloBreach && o.latencySloMs !== null) {
+    s.kneeLimit = s.limit;
     const why = `p99 ${Math.round(p99)} ms > SLO ${o.latencySloMs} ms`;
     return decrease(Math.max(0.5, o.latencySloMs / p99), carried, 'latency_slo_backoff', why);
   }
@@ -161,10 +183,12 @@ export function stepAdaptive(
 
   const gradientText = `gradient ${gradient.toFixed(2)} (p50 ${Math.round(shortRtt)} ms, baseline ${Math.round(baseline)} ms)`;
   if (gradient < 1 && (s.phase === 'slow_start' || gradient <= o.fastGradient)) {
+    s.kneeLimit = s.limit;
     return decrease(gradient, carried, 'fast_decrease', gradientText);
   }
   if (gradient < 1) {
     const before = s.limit;
+    s.kneeLimit = before;
     const estimate = s.limit * gradient + queueAllowance(s.limit, o);
     s.limit = clamp(s.limit * (1 - o.smoothing) + estimate * o.smoothing, o.minLimit, o.maxLimit);
     return decide(s, o, 'gradient_decrease', `${gradientText}: ${limitText(before)}`);
@@ -181,8 +205,19 @@ export function stepAdaptive(
     s.limit = clamp(s.limit * o.slowStartGrowthPerSec ** (dtMs / 1000), o.minLimit, o.maxLimit);
     return decide(s, o, 'slow_start', `${gradientText}: ${limitText(before)}`);
   }
-  const grown = s.limit + o.smoothing * queueAllowance(s.limit, o);
+  // Gradient2's step, doubled for every increase in a row above the knee (capacity rose: the limit is
+  // used past where latency last rose, and latency stays at the baseline), never faster than slow
+  // start. A step of 0.2·√limit alone took 5–16 s to follow capacity from C to 4C. Below the knee the
+  // plain step: accelerating back up to where the last cut came from repeated that cut every few
+  // seconds at a steady C (goodput 0.73·C in the bench). Not for a while after refusals or errors
+  // either: a downstream with a short queue gives no latency warning before it refuses, and
+  // accelerating into the same refusals every two seconds cost a tenth of the goodput in simulation.
+  const streak = s.limit > (s.kneeLimit ?? 0) && now >= (s.accelerateFrom ?? 0) ? (s.increaseStreak ?? 0) : 0;
+  const fastest = s.limit * (o.slowStartGrowthPerSec ** (dtMs / 1000) - 1);
+  const step = o.smoothing * queueAllowance(s.limit, o);
+  const grown = s.limit + Math.max(step, Math.min(step * 2 ** streak, fastest));
   s.limit = clamp(holding ? Math.min(grown, s.holdCeiling) : grown, o.minLimit, o.maxLimit);
+  s.increaseStreak = streak + 1;
   return decide(s, o, 'increase', `${gradientText}: ${limitText(before)}`);
 }
 
@@ -213,6 +248,8 @@ function queueAllowance(limit: number, o: AdaptiveOptions): number {
 }
 
 function decide(s: AdaptiveState, o: AdaptiveOptions, reason: ControlReason, detail: string): ControllerStepResult<AdaptiveState> {
+  // A window without answers says nothing either way: it neither continues nor ends a streak.
+  if (reason !== 'increase' && reason !== 'no_samples') s.increaseStreak = 0;
   const limit = Math.max(o.minLimit, Math.floor(s.limit));
   // The most this limit could carry at no-load latency (Little's law): a ceiling that stops bursts
   // without binding before the limit does. Limit ÷ current latency would bind while a queue

@@ -31,6 +31,12 @@ export interface AdaptiveOptions {
   /** Slow-start growth of the limit per second while latency stays flat. @defaultValue 4 */
   slowStartGrowthPerSec: number;
   /**
+   * After a refusal (429/503) or error backoff, steady-state growth stays at one Gradient2 step
+   * this long before increases in a row may accelerate again.
+   * @defaultValue 3000
+   */
+  accelerationHoldMs: number;
+  /**
    * Strongest single cut on overload responses (429/503) or an error-rate breach. The
    * cut is to 0.9 × the accepted share (1 − refused fraction), but never below this.
    * @defaultValue 0.5
@@ -87,6 +93,7 @@ export const DEFAULT_ADAPTIVE_OPTIONS: AdaptiveOptions = {
   queueAllowance: 'sqrt',
   fastGradient: 0.7,
   slowStartGrowthPerSec: 4,
+  accelerationHoldMs: 3000,
   backoffRatio: 0.5,
   errorRateThreshold: 0.05,
   latencySloMs: 1000,
