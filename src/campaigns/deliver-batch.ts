@@ -51,6 +51,8 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs);
   const writer = new BatchResults(deps, campaign.id, host, campaign.max_attempts);
   let stop: 'paused' | 'held' | null = null;
+  // A sender that throws (a Redis write refused) stops the others too: the job fails only once none is sending.
+  let thrown = null as { error: unknown } | null;
   let delivered = 0;
   let failed = 0;
 
@@ -60,7 +62,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       stop ??= lease.stop;
       return;
     }
-    if (writer.failed || stop) {
+    if (writer.failed || stop || thrown) {
       leases.give(lease);
       return;
     }
@@ -98,8 +100,6 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   };
 
   let next = 0;
-  // A sender that throws (a Redis write refused) stops the others too: the job fails only once none is sending.
-  let thrown = null as { error: unknown } | null;
   try {
     await Promise.all(
       Array.from({ length: Math.min(deps.config.campaigns.sendersPerJob, groups.length) }, async () => {
