@@ -12,6 +12,8 @@
 // Usage: npx tsx bench/delivery.ts [--batch-users 100000] [--single-users 20000]
 //   [--a-concurrency 16] [--max-batch 100] [--bare-jobs 20000] [--bare-concurrency 50]
 //   [--only a]   (the one scenario left here; the closed loop moved to bench/ops-loop.ts)
+//   [--rounds 1]  (repeats the whole sequence; each round's ratios use that round's baselines, and the
+//                  median of the rounds' ratios is printed last: on a shared machine one round means little)
 //   [--worker dist|tsx] [--worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]   (extra node flags for the worker, e.g. to profile it)
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     'bare-jobs': { type: 'string', default: '20000' },
     'bare-concurrency': { type: 'string', default: '50' },
     only: { type: 'string', default: 'a' },
+    rounds: { type: 'string', default: '1' },
     worker: { type: 'string', default: 'dist' },
     'worker-node-args': { type: 'string', default: '' },
   },
@@ -55,6 +58,7 @@ const SINGLE_IN_FLIGHT = A_CONCURRENCY * 8;
 const MAX_BATCH = num('max-batch');
 const BARE_JOBS = num('bare-jobs');
 const BARE_CONCURRENCY = num('bare-concurrency');
+const ROUNDS = Math.max(1, Math.floor(num('rounds')));
 /** The no-op downstream: the model needs a capacity, so one no benchmark can reach. */
 const UNLIMITED = 1e9;
 if (args.worker !== 'dist' && args.worker !== 'tsx') throw new Error('--worker must be dist or tsx');
@@ -277,49 +281,79 @@ process.once('SIGTERM', () => void shutdown().finally(() => process.exit(143)));
 try {
   downstream = await startDownstream(SECRET, ['--max-queue-ms', '1000']);
   const prefix = `benchdl_${randomBytes(4).toString('hex')}`;
-  const throughputs: ThroughputResult[] = [];
-  const bares: number[] = [];
-  const keepAlives: number[] = [];
-  note('(a) bare BullMQ no-op');
-  bares.push(await bareNoop(`${prefix}a`));
-  if (BATCH_USERS > 0) throughputs.push(await throughput(downstream, 'batch', BATCH_USERS));
-  if (SINGLE_USERS > 0) {
-    note('(a) plain keep-alive HTTP, one process');
-    keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
-    throughputs.push(await throughput(downstream, 'single', SINGLE_USERS));
-    note('(a) plain keep-alive HTTP again');
-    keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
-  }
-  note('(a) bare BullMQ no-op again');
-  bares.push(await bareNoop(`${prefix}b`));
-
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const ratios: { round: number; batchToBare?: number; singleToBare?: number; singleToKeepAlive?: number; load: string }[] = [];
   log(`command: ${COMMAND}`);
-  log(`total runtime: ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
-  const bare = bares.reduce((a, b) => a + b, 0) / bares.length;
-  log('');
-  log(`(a) Maximum deliveries/s, no-op downstream (capacity unlimited, 0 ms), ops.enabled false, deliveries concurrency ${A_CONCURRENCY}, channel.maxBatch ${MAX_BATCH} (recipients per job; per request in batch mode)`);
-  log(`bare BullMQ no-op (${BARE_JOBS} jobs, concurrency ${BARE_CONCURRENCY}): ${bares.map((b) => b.toFixed(0)).join(' and ')} jobs/s, mean ${bare.toFixed(0)} jobs/s`);
-  log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight at downstream | worker max RSS |');
-  log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  if (keepAlives.length > 0) {
-    const keepAlive = keepAlives.reduce((a, b) => a + b, 0) / keepAlives.length;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const throughputs: ThroughputResult[] = [];
+    const bares: number[] = [];
+    const keepAlives: number[] = [];
+    note(`(a) round ${round}: bare BullMQ no-op`);
+    bares.push(await bareNoop(`${prefix}${round}a`));
+    if (BATCH_USERS > 0) throughputs.push(await throughput(downstream, 'batch', BATCH_USERS));
+    if (SINGLE_USERS > 0) {
+      note('(a) plain keep-alive HTTP, one process');
+      keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
+      throughputs.push(await throughput(downstream, 'single', SINGLE_USERS));
+      note('(a) plain keep-alive HTTP again');
+      keepAlives.push(await keepAliveHttp(downstream, SINGLE_USERS, SINGLE_IN_FLIGHT));
+    }
+    note('(a) bare BullMQ no-op again');
+    bares.push(await bareNoop(`${prefix}${round}b`));
+
+    const bare = mean(bares);
+    const batch = throughputs.find((t) => t.mode === 'batch');
     const single = throughputs.find((t) => t.mode === 'single');
-    log(
-      `plain keep-alive HTTP, one process (undici Pool, ${SINGLE_IN_FLIGHT} in flight, single-recipient signed requests, no Redis/Postgres/queue): ${keepAlives.map((k) => k.toFixed(0)).join(' and ')} requests/s, mean ${keepAlive.toFixed(0)}/s` +
-        (single ? `; single mode end to end ${single.deliveriesPerSec.toFixed(0)}/s = ${(single.deliveriesPerSec / keepAlive).toFixed(2)}× of it, after enqueue ${(single.deliveryPhasePerSec / keepAlive).toFixed(2)}×` : ''),
-    );
+    const keepAlive = keepAlives.length > 0 ? mean(keepAlives) : undefined;
+    ratios.push({
+      round,
+      load,
+      ...(batch ? { batchToBare: batch.deliveriesPerSec / bare } : {}),
+      ...(single ? { singleToBare: single.deliveriesPerSec / bare } : {}),
+      ...(single && keepAlive ? { singleToKeepAlive: single.deliveriesPerSec / keepAlive } : {}),
+    });
+    log('');
+    log(`round ${round} of ${ROUNDS} (load average at its start ${load}), after ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
+    log(`(a) Maximum deliveries/s, no-op downstream (capacity unlimited, 0 ms), ops.enabled false, deliveries concurrency ${A_CONCURRENCY}, channel.maxBatch ${MAX_BATCH} (recipients per job; per request in batch mode)`);
+    log(`bare BullMQ no-op (${BARE_JOBS} jobs, concurrency ${BARE_CONCURRENCY}): ${bares.map((b) => b.toFixed(0)).join(' and ')} jobs/s, mean ${bare.toFixed(0)} jobs/s`);
+    log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight at downstream | worker max RSS |');
+    log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    if (keepAlive !== undefined) {
+      log(
+        `plain keep-alive HTTP, one process (undici Pool, ${SINGLE_IN_FLIGHT} in flight, single-recipient signed requests, no Redis/Postgres/queue): ${keepAlives.map((k) => k.toFixed(0)).join(' and ')} requests/s, mean ${keepAlive.toFixed(0)}/s` +
+          (single ? `; single mode end to end ${single.deliveriesPerSec.toFixed(0)}/s = ${(single.deliveriesPerSec / keepAlive).toFixed(2)}× of it, after enqueue ${(single.deliveryPhasePerSec / keepAlive).toFixed(2)}×` : ''),
+      );
+    }
+    for (const t of throughputs) {
+      log(
+        `| ${t.mode} | ${t.users} | ${t.materialiseSec.toFixed(2)} s | ${t.totalSec.toFixed(2)} s | ${t.deliveriesPerSec.toFixed(0)} | ${(t.deliveriesPerSec / bare).toFixed(2)}× | ${t.deliveryPhasePerSec.toFixed(0)} | ${(t.deliveryPhasePerSec / bare).toFixed(2)}× | ${t.batchJobsPerSec.toFixed(0)} | ${t.downstreamMessages} | ${t.duplicateMessages} | ${t.badSignatures} | ${t.maxInFlight} | ${fmt(t.rss?.maxRssMb, 1)} MB (tree ${fmt(t.rss?.maxTreeRssMb, 1)} MB) |`,
+      );
+    }
+    if (keepAliveCpuUs.length > 0) log(`plain keep-alive HTTP: CPU per request: ${keepAliveCpuUs.map((c) => `client ${c.client.toFixed(0)} µs, downstream ${c.downstream.toFixed(0)} µs`).join('; then ')}`);
+    keepAliveCpuUs.length = 0;
+    for (const t of throughputs)
+      log(`${t.mode}: CPU per delivery, launch to completion: ${Object.entries(t.cpuPerDeliveryUs).map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(', ')} (Postgres not counted)`);
+    for (const t of throughputs) log(`${t.mode}: Redis commands per delivery (REDIS_URL=${REDIS_URL}; shared with anyone else using it): ${t.redisPerDelivery.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`);
   }
-  for (const t of throughputs) {
-    log(
-      `| ${t.mode} | ${t.users} | ${t.materialiseSec.toFixed(2)} s | ${t.totalSec.toFixed(2)} s | ${t.deliveriesPerSec.toFixed(0)} | ${(t.deliveriesPerSec / bare).toFixed(2)}× | ${t.deliveryPhasePerSec.toFixed(0)} | ${(t.deliveryPhasePerSec / bare).toFixed(2)}× | ${t.batchJobsPerSec.toFixed(0)} | ${t.downstreamMessages} | ${t.duplicateMessages} | ${t.badSignatures} | ${t.maxInFlight} | ${fmt(t.rss?.maxRssMb, 1)} MB (tree ${fmt(t.rss?.maxTreeRssMb, 1)} MB) |`,
-    );
-  }
-  if (keepAliveCpuUs.length > 0) log(`plain keep-alive HTTP: CPU per request: ${keepAliveCpuUs.map((c) => `client ${c.client.toFixed(0)} µs, downstream ${c.downstream.toFixed(0)} µs`).join('; then ')}`);
-  for (const t of throughputs)
-    log(`${t.mode}: CPU per delivery, launch to completion: ${Object.entries(t.cpuPerDeliveryUs).map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(', ')} (Postgres not counted)`);
-  for (const t of throughputs) log(`${t.mode}: Redis commands per delivery (REDIS_URL=${REDIS_URL}; shared with anyone else using it): ${t.redisPerDelivery.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`);
   log('');
-  log('(d) worker max RSS: see the table above');
+  log(`total runtime: ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
+  const summary = (name: string, pick: (r: (typeof ratios)[number]) => number | undefined, target: number) => {
+    const xs = ratios.map(pick).filter((x): x is number => x !== undefined);
+    if (xs.length === 0) return;
+    const m = median(xs);
+    log(`${name}: ${xs.map((x) => `${x.toFixed(2)}×`).join(', ')}; median ${m.toFixed(2)}× (target ≥ ${target}×: ${m >= target ? 'met' : 'missed'}; met in ${xs.filter((x) => x >= target).length} of ${xs.length} rounds)`);
+  };
+  log(`ratios by round (${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, load at each start: ${ratios.map((r) => r.load.split(' ')[0]).join(', ')}):`);
+  summary('batch (100 per request) / bare BullMQ', (r) => r.batchToBare, 1.0);
+  summary('single / bare BullMQ', (r) => r.singleToBare, 0.5);
+  summary('single / plain keep-alive HTTP', (r) => r.singleToKeepAlive, 0.6);
+  log('(d) worker max RSS: see the tables above');
 } finally {
   await shutdown();
   clearTimeout(watchdog);

@@ -51,6 +51,8 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   const leases = runtime.joinPool(campaign.id, host, campaign.channel.timeoutMs);
   const writer = new BatchResults(deps, campaign.id, host, campaign.max_attempts);
   let stop: 'paused' | 'held' | null = null;
+  // A sender that throws (a Redis write refused) stops the others too: the job fails only once none is sending.
+  let thrown = null as { error: unknown } | null;
   let delivered = 0;
   let failed = 0;
 
@@ -60,7 +62,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       stop ??= lease.stop;
       return;
     }
-    if (writer.failed || stop) {
+    if (writer.failed || stop || thrown) {
       leases.give(lease);
       return;
     }
@@ -101,7 +103,11 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   try {
     await Promise.all(
       Array.from({ length: Math.min(deps.config.campaigns.sendersPerJob, groups.length) }, async () => {
-        while (!stop && !writer.failed && next < groups.length) await sendGroup(groups[next++]!);
+        try {
+          while (!stop && !writer.failed && !thrown && next < groups.length) await sendGroup(groups[next++]!);
+        } catch (error) {
+          thrown ??= { error };
+        }
       }),
     );
   } finally {
@@ -109,6 +115,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   }
   // Every sender has stopped: now a failed write fails the job (its retry resends only what Postgres still lacks).
   await writer.close();
+  if (thrown) throw thrown.error;
   if (stop) return { outcome: 'paused' };
   // Every row this job read was marked delivered (rows are never added to a batch after launch):
   // nothing to re-read. Otherwise Postgres says what is left.

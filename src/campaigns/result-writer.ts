@@ -97,15 +97,19 @@ class CampaignResultWriter {
   }
 
   private async write(flush: Flush): Promise<void> {
-    try {
-      await writeResults(this.deps.db, flush.results, this.maxAttempts);
-      // Published as soon as written: the Ops controller steps on what it sees within its next window.
-      await this.deps.runtime.recordSamples(this.campaignId, flush.samples);
-      flush.settle();
-    } catch (error) {
-      flush.settle(error);
+    // Results to Postgres and samples to Redis at once: the samples say how the downstream answered,
+    // true whether or not the results' write succeeds, and the Ops controller steps on them within
+    // its next window. A batch waits for both; either failing fails its batches.
+    const [written, published] = await Promise.allSettled([
+      writeResults(this.deps.db, flush.results, this.maxAttempts),
+      this.deps.runtime.recordSamples(this.campaignId, flush.samples),
+    ]);
+    const failed = written.status === 'rejected' ? written : published.status === 'rejected' ? published : null;
+    if (failed) {
+      flush.settle(failed.reason);
       return;
     }
+    flush.settle();
     // A metric never fails a batch nor holds the next flush back: the results are written already.
     void recordDeliveryLatencies(
       this.deps.redis,
