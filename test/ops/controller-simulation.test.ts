@@ -145,7 +145,7 @@ describe('adaptive controller when capacity rises', () => {
   const RISE_AT = 15_000;
   const fourfold: DownstreamModel = { ...MODEL, servers: MODEL.servers * 4 };
 
-  it('follows capacity from C to 4C: goodput back above 0.85·4C within three simulated seconds', (t) => {
+  it('follows capacity from C to 4C: goodput back above 0.85·4C within two simulated seconds (the target allows three, for the fleet delays)', (t) => {
     for (const [stepMs, seed] of [[250, SEED], [100, 1], [250, 2]] as const) {
       const end = RISE_AT + 10_000;
       const result = simulate(adaptive(), { durationMs: end, stepMs, timeoutMs: 2000, seed, modelAt: (at) => (at < RISE_AT ? MODEL : fourfold) });
@@ -157,7 +157,7 @@ describe('adaptive controller when capacity rises', () => {
       }
       const limits = result.decisions.filter((d) => d.at >= RISE_AT && d.at < RISE_AT + 4000 && d.at % 500 === 0).map((d) => d.decision.limit);
       t.diagnostic(`step ${stepMs} ms, seed ${seed}: above 0.85·4C from ${from} ms after the rise; limit every 500 ms: ${limits.join(' ')}`);
-      assert.ok(from !== null && from <= 3000, `step ${stepMs} ms, seed ${seed}: goodput held above 0.85·4C only from ${from} ms`);
+      assert.ok(from !== null && from <= 2000, `step ${stepMs} ms, seed ${seed}: goodput held above 0.85·4C only from ${from} ms`);
     }
   });
 });
