@@ -183,3 +183,33 @@ describe('adaptive controller in batch mode (few requests, many messages each)',
     assert.ok(sendRate <= 1.3 * capacityOf(slower), `send rate after the drop ${sendRate}`);
   });
 });
+
+describe('adaptive controller when one request in flight can send more than the downstream takes', () => {
+  // Batch mode against a service that answers on admission: one server at 100 ms per 100-message request
+  // (C = 10 requests/s), answered within ~20 ms whatever it has queued (2 may wait, then 429), so one
+  // request in flight could send 50/s and latency never rises: only the refusals say overload, and the
+  // limit is at its floor of 1 throughout. Before the rate cut at the floor: ~48 requests/s sent, mostly refused.
+  const ADMITTING: DownstreamModel = { servers: 1, serviceMs: 100, serviceJitter: 0.1, networkMs: 20, networkJitterMs: 5, maxQueue: 2, retryAfterMs: 1000, admitBurstMs: 10_000 };
+  const slower: DownstreamModel = { ...ADMITTING, serviceMs: 400 };
+
+  it('cuts the rate at the limit floor: after C → C/4 every later 2 s sends at most 1.3·C/4 within two simulated seconds', (t) => {
+    for (const seed of [SEED, 1, 2]) {
+      const end = 32_000;
+      const result = simulate(adaptive(), { durationMs: end, stepMs: 250, timeoutMs: 2000, seed, messagesPerRequest: 100, modelAt: (at) => (at < DROP_AT ? ADMITTING : slower) });
+      const quarterRate = capacityOf(slower);
+      // Refused requests count: they were sent. From which 250 ms bucket on every later 2 s window stays under 1.3·C/4 (as bench/ops-loop.ts judges).
+      let from: number | null = null;
+      for (let u = end - 2000; u >= DROP_AT - 2000; u -= 250) {
+        if (result.sends.filter((s) => s >= u && s < u + 2000).length / 2 > 1.3 * quarterRate) break;
+        from = u - DROP_AT;
+      }
+      const steady = statsBetween(result, 10_000, DROP_AT);
+      const after = statsBetween(result, DROP_AT + 4000, end);
+      t.diagnostic(`seed ${seed}: steady ${steady.goodputPerSec.toFixed(2)} requests/s of ${capacityOf(ADMITTING)}; after the drop ${after.goodputPerSec.toFixed(2)} of ${quarterRate}, send rate settled ${from} ms after it`);
+      assert.ok(from !== null && from <= 2000, `seed ${seed}: send rate settled only ${from} ms after the drop`);
+      // Refusals are the only signal here, so the rate cap saws below them: 0.85–0.88·C, 0.7–1.0·C/4 (seeds 42, 1, 2).
+      assert.ok(steady.goodputPerSec >= 0.8 * capacityOf(ADMITTING), `seed ${seed}: goodput ${steady.goodputPerSec}`);
+      assert.ok(after.goodputPerSec >= 0.6 * quarterRate, `seed ${seed}: goodput after the drop ${after.goodputPerSec}`);
+    }
+  });
+});

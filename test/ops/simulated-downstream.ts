@@ -20,6 +20,13 @@ export interface DownstreamModel {
   networkJitterMs: number;
   maxQueue: number;
   retryAfterMs: number;
+  /**
+   * Answer 200 once a request's queue wait and service, less this much, have passed, while a server
+   * still does the work in full (bench/downstream's fluid model: a service that takes messages for
+   * delivery absorbs a burst of this much work back to back). One request in flight can then send more
+   * than capacity. Unset: answered when served.
+   */
+  admitBurstMs?: number;
 }
 
 export const capacityOf = (m: DownstreamModel) => (m.servers * 1000) / m.serviceMs;
@@ -92,6 +99,12 @@ export function simulate<S>(policy: ControllerPolicy<S>, scenario: Scenario, epo
         responses.push({ req: arrival.req, at: arrival.at + arrival.req.netBack, status: 429, retryAfterMs: model.retryAfterMs });
       } else {
         waiting.push(arrival.req);
+        if (model.admitBurstMs !== undefined) {
+          const active = servers.filter((server, j) => j < model.servers && server.req);
+          const busyMs = active.reduce((sum, server) => sum + Math.max(0, server.busyUntil - t), 0) + (waiting.length - 1) * model.serviceMs;
+          const doneMs = busyMs / model.servers + model.serviceMs;
+          responses.push({ req: arrival.req, at: arrival.at + Math.max(0, doneMs - model.admitBurstMs) + arrival.req.netBack, status: 200 });
+        }
       }
     }
     servers.forEach((server, i) => {

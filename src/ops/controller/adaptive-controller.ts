@@ -42,6 +42,14 @@ export interface AdaptiveState {
   kneeLimit?: number;
   /** No accelerated growth before this: the last refusal or error backoff showed where the limit overshoots. */
   accelerateFrom?: number;
+  /**
+   * Requests/s, set when a decrease found the limit already at `minLimit`: one request in flight can still
+   * send more than a downstream whose capacity counts messages takes, so the rate ceiling is cut instead.
+   * Null (or absent, in state saved before it existed) when limit ÷ baseline is the ceiling.
+   */
+  rateCap?: number | null;
+  /** The rate sent when the rate cap was last cut: the cap's growth accelerates only above it. */
+  rateKnee?: number;
 }
 
 /** A latency average within this factor of the baseline confirms the baseline is still current. */
@@ -126,14 +134,14 @@ export function stepAdaptive(
   const sloBreach = enough && o.latencySloMs !== null && p99 > o.latencySloMs;
   // The rate ceiling (limit ÷ baseline) holds in flight to limit × latency ÷ baseline when requests
   // answer faster than the baseline: that is the controller's own ceiling, not the sender running dry.
-  const usable = s.limit * Math.min(1, shortRtt / baseline);
+  const usable = Math.min(s.limit, (ceilingRate(s, o) * shortRtt) / 1000);
   const appLimited = obs.peakInFlight !== undefined && obs.peakInFlight < usable * o.appLimitedRatio;
   // In-flight that carries the goodput seen at no-load latency: a latency decrease never needs to go lower.
   // The smaller of window and average goodput, so a capacity drop is not masked by the average's lag.
   const carried = (Math.min(s.goodputEwma, obs.goodputPerSec) * baseline) / 1000;
   const limitText = (from: number) => `limit ${Math.floor(from)} → ${Math.floor(s.limit)}`;
 
-  const decrease = (factor: number, floor: number, reason: ControlReason, why: string) => {
+  const decrease = (factor: number, floor: number, reason: ControlReason, why: string, rateToo = true) => {
     if (now < s.decreaseAllowedAt) return decide(s, o, 'decrease_cooldown', `${why}; waiting for the last decrease to take effect`);
     const before = s.limit;
     const target = s.probe ? s.probe.resumeLimit : s.limit;
@@ -141,12 +149,24 @@ export function stepAdaptive(
     if (s.probe) s.probe = { ...s.probe, resumeLimit: next };
     s.limit = Math.min(s.limit, next);
     s.phase = 'steady';
+    // At the floor the limit cannot cut: the rate does, to a little under the requests/s the downstream
+    // delivered (the refusals' margin), never by more than backoffRatio at once. In the bench one
+    // 100-message request in flight sent up to 1.4·C/4 after C → C/4, and only a baseline probe (~5 s
+    // later) brought the rate ceiling (limit ÷ baseline) down.
+    const cutRate = rateToo && target * factor < o.minLimit && !s.probe;
+    if (cutRate) {
+      const sending = Math.min(ceilingRate(s, o), (s.limit * 1000) / shortRtt);
+      const perRequest = Math.max(1, (obs.messageCount ?? obs.count) / obs.count);
+      const carriedRate = Math.min(s.goodputEwma ?? 0, obs.goodputPerSec) / perRequest;
+      s.rateCap = clamp(Math.max(sending * o.backoffRatio, Math.min(sending, carriedRate) * REFUSED_SHARE_MARGIN), o.minRatePerSec, o.maxRatePerSec);
+      s.rateKnee = sending;
+    }
     // One median latency for the requests sent before the cut to answer, then one whole window of
     // answers to requests sent after it: the next window still holds the old limit's answers (a
     // cooldown of the latency alone, ~100 ms against 250 ms steps, cut 91 → 55 → 34 after C → 4C in
     // the bench, the second time on the first cut's own overshoot).
     s.decreaseAllowedAt = now + clamp(shortRtt, o.minDecreaseIntervalMs, o.maxDecreaseIntervalMs) + dtMs;
-    return decide(s, o, reason, `${why}: ${limitText(before)}`);
+    return decide(s, o, reason, `${why}: ${limitText(before)}${cutRate ? `, rate ${s.rateCap?.toFixed(1)}/s` : ''}`);
   };
 
   const congested = obs.overloadCount > 0 || (enough && loadErrorRate > o.errorRateThreshold) || sloBreach || gradient < 1;
@@ -188,7 +208,9 @@ export function stepAdaptive(
   const gradientText = `gradient ${gradient.toFixed(2)} (p50 ${Math.round(shortRtt)} ms, baseline ${Math.round(baseline)} ms)`;
   if (gradient < 1 && (s.phase === 'slow_start' || gradient <= o.fastGradient)) {
     s.kneeLimit = s.limit;
-    return decrease(gradient, carried, 'fast_decrease', gradientText);
+    // Not the rate: at the limit's floor the latency is one lone request's own, no queue of ours (cut on
+    // it, a batch downstream's 300 ms per request at C/4 spiralled the rate down to 0.5/s in simulation).
+    return decrease(gradient, carried, 'fast_decrease', gradientText, false);
   }
   if (gradient < 1) {
     const before = s.limit;
@@ -208,6 +230,20 @@ export function stepAdaptive(
   if (s.phase === 'slow_start') {
     s.limit = clamp(s.limit * o.slowStartGrowthPerSec ** (dtMs / 1000), o.minLimit, o.maxLimit);
     return decide(s, o, 'slow_start', `${gradientText}: ${limitText(before)}`);
+  }
+  if (s.rateCap != null) {
+    // One actuator at a time: while the rate cap binds, it grows and the limit waits. By `smoothing` of
+    // itself every 1.5 s below the rate that drew the cut: against a downstream that only refuses, 20%
+    // a second crept past 1.3·C/4 before the next refusal (simulation, seeds 3 and 4). Above it, each
+    // increase in a row doubles that step, up to slow start's pace, as the limit follows a capacity rise.
+    const cap = s.rateCap;
+    const streak = cap > (s.rateKnee ?? 0) && now >= (s.accelerateFrom ?? 0) ? (s.increaseStreak ?? 0) : 0;
+    const fastest = cap * (o.slowStartGrowthPerSec ** (dtMs / 1000) - 1);
+    const step = (cap * o.smoothing * dtMs) / 1500;
+    s.rateCap = cap + Math.max(step, Math.min(step * 2 ** streak, fastest));
+    s.increaseStreak = streak + 1;
+    if (s.rateCap >= (s.limit * 1000) / rttOf(s, o)) s.rateCap = null;
+    return decide(s, o, 'increase', `${gradientText}: rate cap ${cap.toFixed(1)} → ${s.rateCap === null ? 'none' : `${s.rateCap.toFixed(1)}/s`}`);
   }
   // Gradient2's step, doubled for every increase in a row above the knee (capacity rose: the limit is
   // used past where latency last rose, and latency stays at the baseline), never faster than slow
@@ -234,7 +270,10 @@ function finishOrHoldProbe(s: AdaptiveState, o: AdaptiveOptions, now: number): C
   s.limit = probe.resumeLimit;
   s.probe = null;
   // The old baseline was wrong by more than the tolerance: the limit was cut for nothing, so find capacity again.
-  if (previous !== null && s.baselineMs !== null && s.baselineMs > previous * o.rttTolerance) s.phase = 'slow_start';
+  if (previous !== null && s.baselineMs !== null && s.baselineMs > previous * o.rttTolerance) {
+    s.phase = 'slow_start';
+    s.rateCap = null;
+  }
   return decide(s, o, 'probe_baseline', `baseline re-measured: ${Math.round(previous ?? 0)} → ${Math.round(s.baselineMs ?? 0)} ms; limit back to ${Math.floor(s.limit)}`);
 }
 
@@ -258,9 +297,17 @@ function decide(s: AdaptiveState, o: AdaptiveOptions, reason: ControlReason, det
   // The most this limit could carry at no-load latency (Little's law): a ceiling that stops bursts
   // without binding before the limit does. Limit ÷ current latency would bind while a queue
   // drains, under-send, and read as app-limited.
-  const rtt = s.baselineMs ?? s.latencyEwmaMs ?? o.assumedRttMs;
-  const ratePerSec = clamp((s.limit * 1000) / rtt, o.minRatePerSec, o.maxRatePerSec);
+  const ratePerSec = ceilingRate(s, o);
   return { state: s, decision: { limit, ratePerSec, batchSize: batchSizeForRate(ratePerSec, o.batch), reason, detail } };
+}
+
+function rttOf(s: AdaptiveState, o: AdaptiveOptions): number {
+  return s.baselineMs ?? s.latencyEwmaMs ?? o.assumedRttMs;
+}
+
+/** Limit ÷ no-load latency, or the rate cap when a decrease at the limit's floor set one. */
+function ceilingRate(s: AdaptiveState, o: AdaptiveOptions): number {
+  return clamp(Math.min((s.limit * 1000) / rttOf(s, o), s.rateCap ?? Infinity), o.minRatePerSec, o.maxRatePerSec);
 }
 
 function pct(x: number): string {
