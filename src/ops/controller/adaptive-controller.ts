@@ -141,7 +141,7 @@ export function stepAdaptive(
   const carried = (Math.min(s.goodputEwma, obs.goodputPerSec) * baseline) / 1000;
   const limitText = (from: number) => `limit ${Math.floor(from)} → ${Math.floor(s.limit)}`;
 
-  const decrease = (factor: number, floor: number, reason: ControlReason, why: string, rateToo = true) => {
+  const decrease = (factor: number, floor: number, reason: ControlReason, why: string, rateToo = false) => {
     if (now < s.decreaseAllowedAt) return decide(s, o, 'decrease_cooldown', `${why}; waiting for the last decrease to take effect`);
     const before = s.limit;
     const target = s.probe ? s.probe.resumeLimit : s.limit;
@@ -149,10 +149,13 @@ export function stepAdaptive(
     if (s.probe) s.probe = { ...s.probe, resumeLimit: next };
     s.limit = Math.min(s.limit, next);
     s.phase = 'steady';
-    // At the floor the limit cannot cut: the rate does, to a little under the requests/s the downstream
+    // At the floor the limit cannot cut: on refusals the rate does, to a little under the requests/s the downstream
     // delivered (the refusals' margin), never by more than backoffRatio at once. In the bench one
     // 100-message request in flight sent up to 1.4·C/4 after C → C/4, and only a baseline probe (~5 s
-    // later) brought the rate ceiling (limit ÷ baseline) down.
+    // later) brought the rate ceiling (limit ÷ baseline) down. Only refusals: at the floor the latency is
+    // one lone request's own, no queue of ours (cut on it, a batch downstream's 300 ms per request at C/4
+    // spiralled the rate to 0.5/s in simulation), and one 500 among 2–3 requests a window is a 33–50%
+    // error rate (cut on it, the bench's rate fell to 1–3 requests/s at C with two workers).
     const cutRate = rateToo && target * factor < o.minLimit && !s.probe;
     if (cutRate) {
       const sending = Math.min(ceilingRate(s, o), (s.limit * 1000) / shortRtt);
@@ -182,7 +185,7 @@ export function stepAdaptive(
     }
     const why = `${obs.overloadCount} of ${obs.count} refused as overload${retryAfter > 0 ? `, Retry-After ${retryAfter} ms` : ''}`;
     s.accelerateFrom = now + o.accelerationHoldMs;
-    return decrease(refusedShareFactor(obs.overloadCount / obs.count, o), 0, 'overload_backoff', why);
+    return decrease(refusedShareFactor(obs.overloadCount / obs.count, o), 0, 'overload_backoff', why, true);
   }
   if (enough && loadErrorRate > o.errorRateThreshold) {
     const why = `load error rate ${pct(loadErrorRate)} > ${pct(o.errorRateThreshold)}`;
@@ -208,9 +211,7 @@ export function stepAdaptive(
   const gradientText = `gradient ${gradient.toFixed(2)} (p50 ${Math.round(shortRtt)} ms, baseline ${Math.round(baseline)} ms)`;
   if (gradient < 1 && (s.phase === 'slow_start' || gradient <= o.fastGradient)) {
     s.kneeLimit = s.limit;
-    // Not the rate: at the limit's floor the latency is one lone request's own, no queue of ours (cut on
-    // it, a batch downstream's 300 ms per request at C/4 spiralled the rate down to 0.5/s in simulation).
-    return decrease(gradient, carried, 'fast_decrease', gradientText, false);
+    return decrease(gradient, carried, 'fast_decrease', gradientText);
   }
   if (gradient < 1) {
     const before = s.limit;
