@@ -174,4 +174,20 @@ describe('adaptive controller', () => {
     const b = stepAdaptive(state, stats, 100);
     assert.deepEqual(a, b);
   });
+
+  it('cuts the rate, not the limit, on refusals at the limit floor of 1, and not on an error backoff there', () => {
+    // Limit 1 at a 20 ms baseline: the ceiling would be 50 requests/s; 5 answers in 250 ms, 2 refused.
+    const floor = steadyAt(0, { limit: 1, baselineMs: 20, latencyEwmaMs: 20, goodputEwma: 8 });
+    const refused = { ok: 3, latencyMs: 20, durationMs: 250, failures: [{ latencyMs: 5, ok: false, status: 429 }, { latencyMs: 5, ok: false, status: 429 }] };
+    const { state, decision } = stepWith(floor, 250, refused);
+    assert.equal(decision.reason, 'overload_backoff');
+    assert.equal(decision.limit, 1);
+    // 0.9 × the ~9 requests/s delivered, but at least half of the 50 it could send: 25.
+    assert.equal(decision.ratePerSec, 25);
+    assert.equal(state.rateCap, 25);
+    const errors = { ...refused, failures: refused.failures.map((f) => ({ ...f, status: 500 })) };
+    const after500s = stepWith(floor, 250, errors);
+    assert.equal(after500s.decision.reason, 'error_backoff');
+    assert.equal(after500s.decision.ratePerSec, 50);
+  });
 });
