@@ -26,7 +26,8 @@ import { getCampaign } from '../src/campaigns/store.js';
 import { DownstreamClient } from '../src/downstream/client.js';
 import type { TestContext } from '../test/support/deps.js';
 import { type BenchDownstream, startDownstream } from './support/processes.js';
-import { closeScenario, createBenchCampaign, openScenario, type Scenario } from './support/scenario.js';
+import { BenchRun } from './support/bench-run.js';
+import { closeScenario, createBenchCampaign, openScenario } from './support/scenario.js';
 import { procfileWorkerNodeArgs, type WorkerRun, workerLauncher } from './support/worker-process.js';
 
 const { values: args } = parseArgs({
@@ -72,15 +73,9 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const elapsed = () => `${((performance.now() - runStarted) / 1000).toFixed(0)}s`;
 const note = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
 const workers = workerLauncher({ from: args.worker, nodeArgs: [...procfileWorkerNodeArgs(), ...args['worker-node-args']!.split(' ').filter(Boolean)], note });
+// Bounded in time: whatever happens, stop (and close what is open on the way out).
+const run = new BenchRun(workers, note, Math.max(1, ROUNDS) * 10 * 60 * 1000);
 
-// Bounded in time: whatever happens, stop (the finally blocks clean up on the way out).
-const WATCHDOG_MS = 10 * 60 * 1000;
-const watchdog = setTimeout(() => {
-  note(`watchdog: still running after ${WATCHDOG_MS / 1000}s, giving up`);
-  process.exitCode = 1;
-  void shutdown().finally(() => process.exit(1));
-}, WATCHDOG_MS);
-watchdog.unref();
 
 // ---- helpers -------------------------------------------------------------------------
 
@@ -169,14 +164,6 @@ async function cpuSnapshot(ctx: TestContext, workerPid: number, ds: BenchDownstr
   return { worker: cpuSec(workerPid), downstream: cpuSec(ds.child.pid!), redis: cpuSec(redisPid), bench: (own.user + own.system) / 1e6 };
 }
 
-let open: Scenario | undefined;
-let downstream: BenchDownstream | undefined;
-async function shutdown() {
-  if (open) await closeScenario(open).catch(() => {});
-  open = undefined;
-  await workers.cleanup();
-  downstream?.child.kill('SIGKILL');
-}
 
 // ---- (a) throughput --------------------------------------------------------------------
 
@@ -203,7 +190,7 @@ interface ThroughputResult {
 
 async function throughput(ds: BenchDownstream, mode: 'batch' | 'single', users: number): Promise<ThroughputResult> {
   note(`(a) ${mode}: seeding ${users} users`);
-  const s = (open = await openScenario({ ops: { enabled: false }, workers: { shutdownTimeoutSec: 5, concurrency: { deliveries: A_CONCURRENCY } } }, users));
+  const s = (run.open = await openScenario({ ops: { enabled: false }, workers: { shutdownTimeoutSec: 5, concurrency: { deliveries: A_CONCURRENCY } } }, users));
   let rss: ThroughputResult['rss'] = null;
   try {
     await ds.control({ capacity: UNLIMITED, baseLatencyMs: 0, latencyJitter: 0, errorRate: 0, overloadErrorRate: 0 });
@@ -262,7 +249,7 @@ async function throughput(ds: BenchDownstream, mode: 'batch' | 'single', users: 
     };
   } finally {
     const [stopped] = await closeScenario(s);
-    open = undefined;
+    run.open = undefined;
     if (stopped && !rss) rss = stopped;
   }
 }
@@ -275,11 +262,9 @@ async function commandCounts(ctx: TestContext): Promise<Map<string, number>> {
 
 // ---- run -------------------------------------------------------------------------------
 
-process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
-process.once('SIGTERM', () => void shutdown().finally(() => process.exit(143)));
 
 try {
-  downstream = await startDownstream(SECRET, ['--max-queue-ms', '1000']);
+  const downstream = (run.downstream = await startDownstream(SECRET, ['--max-queue-ms', '1000']));
   const prefix = `benchdl_${randomBytes(4).toString('hex')}`;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const median = (xs: number[]) => {
@@ -355,6 +340,5 @@ try {
   summary('single / plain keep-alive HTTP', (r) => r.singleToKeepAlive, 0.6);
   log('(d) worker max RSS: see the tables above');
 } finally {
-  await shutdown();
-  clearTimeout(watchdog);
+  await run.finish();
 }

@@ -24,7 +24,8 @@ import { cancelCampaign } from '../src/campaigns/control.js';
 import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
 import { type BenchDownstream, percentile, startDownstream } from './support/processes.js';
-import { closeScenario, createBenchCampaign, openScenario, type Scenario } from './support/scenario.js';
+import { BenchRun } from './support/bench-run.js';
+import { closeScenario, createBenchCampaign, openScenario } from './support/scenario.js';
 import { procfileWorkerNodeArgs, type WorkerRun, workerLauncher } from './support/worker-process.js';
 
 const { values: args } = parseArgs({
@@ -105,15 +106,9 @@ const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 const workers = workerLauncher({ from: args.worker, nodeArgs: [...procfileWorkerNodeArgs(), ...args['worker-node-args']!.split(' ').filter(Boolean)], note });
 
-// Bounded in time: whatever happens, stop (the finally blocks clean up on the way out).
+// Bounded in time: whatever happens, stop (and close what is open on the way out).
 const cellMs = WARMUP_MS + STEADY_MS + DROP_MS + RECOVER_MS + RISE_MS + 60_000;
-const WATCHDOG_MS = MODES.length * WORKER_COUNTS.length * POLICIES.length * cellMs + 120_000;
-const watchdog = setTimeout(() => {
-  note(`watchdog: still running after ${WATCHDOG_MS / 1000}s, giving up`);
-  process.exitCode = 1;
-  void shutdown().finally(() => process.exit(1));
-}, WATCHDOG_MS);
-watchdog.unref();
+const run = new BenchRun(workers, note, MODES.length * WORKER_COUNTS.length * POLICIES.length * cellMs + 120_000);
 
 /**
  * The window a rate is judged on: long enough to hold ~5 requests at C/4 (single mode: 1 s holds
@@ -161,15 +156,6 @@ interface Cell {
   status: string;
 }
 
-let open: Scenario | undefined;
-let downstream: BenchDownstream | undefined;
-async function shutdown() {
-  if (open) await closeScenario(open).catch(() => {});
-  open = undefined;
-  await workers.cleanup();
-  downstream?.child.kill('SIGKILL');
-}
-
 async function runCell(ds: BenchDownstream, mode: Mode, workerCount: number, policy: Policy): Promise<Cell> {
   const C = CAPACITY[mode];
   const perRequest = mode === 'batch' ? MAX_BATCH : 1;
@@ -177,7 +163,7 @@ async function runCell(ds: BenchDownstream, mode: Mode, workerCount: number, pol
   // Enough recipients for every phase at its capacity, and a margin.
   const users = Math.ceil((1.25 * (C * (WARMUP_MS + STEADY_MS + RECOVER_MS) + (C / 4) * DROP_MS + 4 * C * RISE_MS)) / 1000) + 1000;
   note(`${label}: seeding ${users} users`);
-  const s = (open = await openScenario(
+  const s = (run.open = await openScenario(
     {
       ops: {
         enabled: true,
@@ -325,7 +311,7 @@ async function runCell(ds: BenchDownstream, mode: Mode, workerCount: number, pol
     };
   } finally {
     await closeScenario(s);
-    open = undefined;
+    run.open = undefined;
   }
 }
 
@@ -406,11 +392,8 @@ function report(cells: Cell[]) {
   }
 }
 
-process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
-process.once('SIGTERM', () => void shutdown().finally(() => process.exit(143)));
-
 try {
-  downstream = await startDownstream(SECRET, ['--max-queue-ms', String(MAX_QUEUE_MS)]);
+  const downstream = (run.downstream = await startDownstream(SECRET, ['--max-queue-ms', String(MAX_QUEUE_MS)]));
   const cells: Cell[] = [];
   for (const mode of MODES) {
     for (const count of WORKER_COUNTS) {
@@ -419,6 +402,5 @@ try {
   }
   report(cells);
 } finally {
-  await shutdown();
-  clearTimeout(watchdog);
+  await run.finish();
 }

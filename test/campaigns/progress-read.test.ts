@@ -9,6 +9,7 @@ import { getCampaign } from '../../src/campaigns/store.js';
 import type { CampaignStatus } from '../../src/db/schema.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
+import { campaignRow } from '../support/campaign-row.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 
 // At 1,000,000 recipients the API's progress read (polled every 100 ms while the campaign ran) was
@@ -33,24 +34,18 @@ describe("the API's progress read", () => {
     const id = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
     await ctx.deps.db
       .insertInto('campaigns')
-      .values({
-        id,
-        name: `Progress read ${n}`,
-        status,
-        audience: JSON.stringify({ type: 'segment', filters: {} }),
-        template: 'Hi',
-        reward: JSON.stringify({ mechanism: 'none', amount: 0 }),
-        channel: JSON.stringify({ url: 'http://127.0.0.1:9/', headers: {}, mode: 'single', maxBatch: 100, timeoutMs: 5000 }),
-        channel_secret: 'x'.repeat(16),
-        max_attempts: 5,
-        audience_size: 1000,
-        trace_id: 'trace-progress-read',
-        created_by: 'test',
-        created_at: at((times.launched ?? 0) - 10),
-        updated_at: at(times.updated ?? times.launched ?? 0),
-        launched_at: times.launched === undefined ? null : at(times.launched),
-        finished_at: times.finished === undefined ? null : at(times.finished),
-      })
+      .values(
+        campaignRow({
+          id,
+          name: `Progress read ${n}`,
+          status,
+          audience_size: 1000,
+          created_at: at((times.launched ?? 0) - 10),
+          updated_at: at(times.updated ?? times.launched ?? 0),
+          launched_at: times.launched === undefined ? null : at(times.launched),
+          finished_at: times.finished === undefined ? null : at(times.finished),
+        }),
+      )
       .execute();
     return id;
   }

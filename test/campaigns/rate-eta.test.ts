@@ -7,6 +7,7 @@ import { rateAndEta, rateWindow, type RateSubject } from '../../src/campaigns/ra
 import { getCampaign } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
 import { seedUsers } from '../support/seed-users.js';
+import { campaignRow } from '../support/campaign-row.js';
 import { bearer, TOKENS } from '../support/tokens.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + s * 1000);
@@ -74,23 +75,7 @@ describe('GET /api/v1/campaigns/:id progress uses the elapsed time', () => {
     const db = ctx.deps.db;
     await db
       .insertInto('campaigns')
-      .values({
-        id,
-        name: `Rate check ${id.slice(-4)}`,
-        status: 'running',
-        audience: JSON.stringify({ type: 'segment', filters: {} }),
-        template: 'Hi',
-        reward: JSON.stringify({ mechanism: 'none', amount: 0 }),
-        channel: JSON.stringify({ url: 'http://127.0.0.1:9/', headers: {}, mode: 'single', maxBatch: 100, timeoutMs: 5000 }),
-        channel_secret: 'x'.repeat(16),
-        max_attempts: 5,
-        audience_size: 2940,
-        trace_id: 'trace-rate',
-        created_by: 'test',
-        created_at: at(launchedSec - 10),
-        updated_at: at(launchedSec),
-        launched_at: at(launchedSec),
-      })
+      .values(campaignRow({ id, name: `Rate check ${id.slice(-4)}`, status: 'running', audience_size: 2940, created_at: at(launchedSec - 10), updated_at: at(launchedSec), launched_at: at(launchedSec) }))
       .execute();
     const users = await db.selectFrom('users').select('id').orderBy('id').execute();
     const spanMs = (untilSec - launchedSec) * 1000;
