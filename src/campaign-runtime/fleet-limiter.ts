@@ -92,26 +92,39 @@ export class FleetLimiter {
     // The downstream's hold and the campaign's limits live in different slots (one script cannot
     // read both on a cluster): both go out at once, one round trip, and leases granted while the
     // downstream is held are given back with their tokens.
-    const [wait, first] = await Promise.all([this.breaker.wait(host, base, leaseMs), call()]);
-    let reply = first;
-    const probe = wait < 0;
+    const [waited, first] = await Promise.allSettled([this.breaker.wait(host, base, leaseMs), call()]);
     const ungrant = (ids: string[]) => (ids.length > 0 ? runScript(this.redis, UNGRANT, [k.leases, k.bucket], ids) : undefined);
-    // A pause wins over a hold: its senders stop now instead of waiting the hold out.
-    if (wait > 0 && reply[1] !== 'paused') {
-      await ungrant(leaseIds(base, reply[0]));
-      return { ok: false, reason: 'blocked', retryInMs: wait };
+    // A probe claimed by this call goes back at once when what follows fails (a script refused, the
+    // restore from Postgres down): otherwise the whole fleet waits for the claim to lapse.
+    const probe = waited.status === 'fulfilled' && waited.value < 0;
+    try {
+      if (waited.status === 'rejected') {
+        if (first.status === 'fulfilled') await ungrant(leaseIds(base, first.value[0]));
+        throw waited.reason;
+      }
+      if (first.status === 'rejected') throw first.reason;
+      const wait = waited.value;
+      let reply = first.value;
+      // A pause wins over a hold: its senders stop now instead of waiting the hold out.
+      if (wait > 0 && reply[1] !== 'paused') {
+        await ungrant(leaseIds(base, reply[0]));
+        return { ok: false, reason: 'blocked', retryInMs: wait };
+      }
+      if (reply[1] === 'missing') {
+        await this.restore(campaignId);
+        reply = await call();
+      }
+      if (reply[0] > 0 && probe) {
+        await ungrant(leaseIds(base, reply[0]).slice(1));
+        return { ok: true, leases: { campaignId, ids: leaseIds(base, 1), probe: base } };
+      }
+      if (probe) await this.breaker.abandonProbe(host, base);
+      if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: leaseIds(base, reply[0]) } };
+      return { ok: false, reason: reply[1] as 'paused', retryInMs: Number(reply[2]) };
+    } catch (error) {
+      if (probe) await this.breaker.abandonProbe(host, base).catch(() => {});
+      throw error;
     }
-    if (reply[1] === 'missing') {
-      await this.restore(campaignId);
-      reply = await call();
-    }
-    if (reply[0] > 0 && probe) {
-      await ungrant(leaseIds(base, reply[0]).slice(1));
-      return { ok: true, leases: { campaignId, ids: leaseIds(base, 1), probe: base } };
-    }
-    if (probe) await this.breaker.abandonProbe(host, base);
-    if (reply[0] > 0) return { ok: true, leases: { campaignId, ids: leaseIds(base, reply[0]) } };
-    return { ok: false, reason: reply[1] as 'paused', retryInMs: Number(reply[2]) };
   }
 
   /** Waits for leases; gives up with the reason when paused (callers stop) or after `maxWaitMs`. */

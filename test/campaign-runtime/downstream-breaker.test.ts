@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { campaignKeys } from '../../src/campaign-runtime/keys.js';
 import { CampaignRuntime } from '../../src/campaign-runtime/runtime.js';
 import { createCampaign } from '../../src/campaigns/create.js';
 import { pauseCampaign } from '../../src/campaigns/control.js';
@@ -96,6 +97,30 @@ describe("a downstream's circuit breaker, fleet-wide", () => {
     assert.equal((await a.downstreamHold(host)).circuit, 'closed');
     const after = await released(await tryOnce(b, host, 4));
     assert.ok(after.ok && after.leases.ids.length === 4 && after.leases.probe === undefined, JSON.stringify(after));
+  });
+
+  // The reviewer's case: the breaker check claimed the probe, then the campaign's own script failed;
+  // the claim stayed until it lapsed (its lease lifetime), holding every process's sends meanwhile.
+  it('gives a claimed probe back at once when the acquire that claimed it fails', async () => {
+    const host = freshHost();
+    await answer(host, FAILED, FAILED, FAILED);
+    await halfOpen(host);
+    const input = campaignInputSchema.parse({
+      name: 'broken',
+      audience: { type: 'segment', filters: {} },
+      template: 'Hi',
+      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
+    });
+    const broken = (await createCampaign(ctx.deps, input, 'olivia', 'trace-broken')).id;
+    await transition(ctx.deps.db, broken, ['draft'], 'running', new Date());
+    await ctx.deps.db.transaction().execute((trx) => a.start(broken, trx));
+    // Its lease set is not a sorted set any more: the campaign's script fails (WRONGTYPE).
+    await ctx.deps.redis.set(campaignKeys(ctx.prefix, broken).leases, 'not a zset');
+    await assert.rejects(a.acquire(broken, host, 1, 60_000, { maxWaitMs: 0 }), /WRONGTYPE/);
+    assert.equal((await a.downstreamHold(host)).probing, false, 'no probe claim left behind');
+    const probe = await tryOnce(b, host, 1);
+    assert.ok(probe.ok && probe.leases.probe !== undefined, `another process probes at once: ${JSON.stringify(probe)}`);
+    await a.release(id, probe.leases.ids);
   });
 
   it('each failed probe doubles the hold, up to maxOpenMs', async () => {
