@@ -23,8 +23,8 @@ function openFlush(): Flush {
 
 /**
  * Writes the results and samples of every batch job of one campaign in this process (group
- * commit): one UPDATE for all results seen within `flushMs` (or 500 of them), then one samples
- * append, one flush at a time. What arrives while a flush is being written waits for it and goes
+ * commit): one UPDATE for all results seen within `flushMs` (or 500 of them) and, at the same
+ * time, one samples append; one flush at a time. What arrives while a flush is being written waits for it and goes
  * in the next one, however many batches asked meanwhile: sixteen batches closing during one write
  * make one more statement, not sixteen queued one behind the other. Each batch waits for the
  * flushes holding its results (BatchResults).
