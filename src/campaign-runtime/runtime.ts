@@ -31,6 +31,9 @@ export interface RuntimeOptions {
   breaker?: BreakerOptions;
 }
 
+/** One lease pool per campaign, downstream and request timeout in a process. */
+const poolKey = (campaignId: string, host: string, requestMs: number) => `${campaignId}|${host}|${requestMs}`;
+
 const capFields = (cap: OperatorCap): LimitFields => ({
   ...(cap.concurrency === undefined ? {} : { capConcurrency: String(cap.concurrency) }),
   ...(cap.ratePerSec === undefined ? {} : { capRate: String(cap.ratePerSec) }),
@@ -193,7 +196,7 @@ export class CampaignRuntime {
    * `leavePool` when the batch is done.
    */
   joinPool(campaignId: string, host: string, requestMs: number): LeasePool {
-    const key = `${campaignId}|${host}|${requestMs}`;
+    const key = poolKey(campaignId, host, requestMs);
     let pool = this.pools.get(key);
     if (!pool) {
       pool = new LeasePool(this.limiter, this.breaker, campaignId, host, requestMs);
@@ -205,7 +208,7 @@ export class CampaignRuntime {
 
   /** A batch stops using its pool; waits until the leases it gave back are released. */
   async leavePool(pool: LeasePool): Promise<void> {
-    const key = `${pool.campaignId}|${pool.host}|${pool.requestMs}`;
+    const key = poolKey(pool.campaignId, pool.host, pool.requestMs);
     if (pool.leave() && this.pools.get(key) === pool) this.pools.delete(key);
     await pool.settled();
   }
