@@ -90,7 +90,9 @@ describe('the delivery engine', () => {
     const downstream = await new TestDownstream(SECRET).start();
     downstream.failWith = { status: 503 };
     try {
-      const id = await launch(downstream, 200, { maxAttempts: 3 });
+      // One batch job, so its 8 senders are all that can be in flight (two jobs of 100 made 16: up to
+      // 5 + 15 + 2 probes, over the bound below whenever the answers came fast enough).
+      const id = await launch(downstream, 200, { maxAttempts: 3, channel: { url: downstream.url, secret: SECRET, timeoutMs: 1000, maxBatch: 200 } });
       await waitFor(() => downstream.refusedAt.length >= 5, { timeoutMs: 20_000, what: 'the first failures' });
       const first = downstream.refusedAt[0]!;
       await waitFor(() => Date.now() - first > 3000);
