@@ -38,6 +38,20 @@ describe('adaptive controller', () => {
     }
   });
 
+  it('in slow start, does not pass twice the requests in flight before a rise until the requests sent after it can have answered', () => {
+    // One 100-message request in flight answered in 400 ms, stepped every 250 ms: ×4 a second alone went 1 → 2 → 3 → 5 → 7
+    // before the second request answered (2 in flight: ~800 ms), as in batch mode after C → C/4.
+    let state: AdaptiveState = { ...steadyAt(0, { limit: 1, baselineMs: 400, latencyEwmaMs: 400, goodputEwma: 2.5 }), phase: 'slow_start' };
+    const limits: number[] = [];
+    for (let now = 250; now <= 2000; now += 250) {
+      state = stepWith(state, now, { ok: 1, latencyMs: 400, durationMs: 250 }, Math.floor(state.limit)).state;
+      limits.push(Math.floor(state.limit));
+    }
+    // The rise to 2 at 500 ms waits for the second request's answer, 2 × 400 ms at saturation (Little's law): growth
+    // resumes from 1300 ms, and the rise to 3 at 1750 ms may go on to 4 (twice 2) while its answers are out.
+    assert.deepEqual(limits, [1, 1, 2, 2, 2, 2, 3, 4]);
+  });
+
   it('leaves slow start with a cut once the median latency rises past the tolerance', () => {
     const state = { ...steadyAt(0), phase: 'slow_start' as const };
     const { state: next, decision } = stepWith(state, 100, { latencyMs: 140 });

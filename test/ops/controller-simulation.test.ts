@@ -213,3 +213,35 @@ describe('adaptive controller when one request in flight can send more than the 
     }
   });
 });
+
+describe('adaptive controller in batch mode against a downstream that absorbs a burst (the bench ops-loop model)', () => {
+  // bench/downstream's fluid model in batch mode: C = 10 requests of 100 messages/s (100 ms of work each),
+  // a lone request answered once its work less the 100 ms the downstream absorbs is done, plus 50 ms. At
+  // C/4 one request takes ~380 ms, longer than a control step, and every second request in flight adds
+  // 400 ms. Before growth waited for its answers, slow start after the congestion probe at the floor
+  // (~3.5 s after the drop) went 1 → 2 → 3 before the second request answered: 7 requests in one 2 s
+  // window and a 429, again each time it regrew; settled 6.75 s and 6.25 s after the drop (seeds 1, 2),
+  // never within the 12 s (seed 42).
+  const BURST: DownstreamModel = { servers: 1, serviceMs: 100, serviceJitter: 0.1, networkMs: 50, networkJitterMs: 5, maxQueue: 2, retryAfterMs: 1000, admitBurstMs: 100 };
+  const slower: DownstreamModel = { ...BURST, serviceMs: 400 };
+
+  it('after C → C/4 every later 2 s window sends at most 1.3·C/4 within two simulated seconds, at 90% of C before', (t) => {
+    for (const seed of [SEED, 1, 2]) {
+      const end = DROP_AT + 12_000;
+      const result = simulate(adaptive(), { durationMs: end, stepMs: 250, timeoutMs: 2000, seed, messagesPerRequest: 100, modelAt: (at) => (at < DROP_AT ? BURST : slower) });
+      const quarterRate = capacityOf(slower);
+      // As bench/ops-loop.ts judges: the end of the first 250 ms bucket from which every later 2 s window after the drop stays under.
+      let from: number | null = null;
+      for (let u = end - 2000; u >= DROP_AT; u -= 250) {
+        if (result.sends.filter((s) => s >= u && s < u + 2000).length / 2 > 1.3 * quarterRate) break;
+        from = u + 250 - DROP_AT;
+      }
+      const steady = statsBetween(result, 10_000, DROP_AT);
+      const after = statsBetween(result, DROP_AT + 4000, end);
+      t.diagnostic(`seed ${seed}: steady ${steady.goodputPerSec.toFixed(2)} requests/s of ${capacityOf(BURST)}, p99 ${steady.p99LatencyMs} ms; after the drop ${after.goodputPerSec.toFixed(2)} of ${quarterRate}, settled ${from} ms after it`);
+      assert.ok(from !== null && from <= 2000, `seed ${seed}: send rate settled only ${from} ms after the drop`);
+      assert.ok(steady.goodputPerSec >= 0.9 * capacityOf(BURST) && (steady.p99LatencyMs ?? Infinity) <= SLO_MS, `seed ${seed}: goodput ${steady.goodputPerSec}, p99 ${steady.p99LatencyMs}`);
+      assert.ok(after.goodputPerSec >= 0.8 * quarterRate, `seed ${seed}: goodput after the drop ${after.goodputPerSec}`);
+    }
+  });
+});

@@ -50,6 +50,12 @@ export interface AdaptiveState {
   rateCap?: number | null;
   /** The rate sent when the rate cap was last cut: the cap's growth accelerates only above it. */
   rateKnee?: number;
+  /**
+   * The floored limit before its last rise, and until when the answers to requests sent after that rise
+   * may still be out: until then growth stays within twice it (absent in state saved before it existed).
+   */
+  riseFrom?: number;
+  riseUntil?: number;
 }
 
 /** A latency average within this factor of the baseline confirms the baseline is still current. */
@@ -139,7 +145,7 @@ export function stepAdaptive(
   // In-flight that carries the goodput seen at no-load latency: a latency decrease never needs to go lower.
   // The smaller of window and average goodput, so a capacity drop is not masked by the average's lag.
   const carried = (Math.min(s.goodputEwma, obs.goodputPerSec) * baseline) / 1000;
-  const limitText = (from: number) => `limit ${Math.floor(from)} → ${Math.floor(s.limit)}`;
+  const limitText = (from: number) => `limit ${requestsAllowed(from)} → ${requestsAllowed(s.limit)}`;
 
   const decrease = (factor: number, floor: number, reason: ControlReason, why: string, rateToo = false) => {
     if (now < s.decreaseAllowedAt) return decide(s, o, 'decrease_cooldown', `${why}; waiting for the last decrease to take effect`);
@@ -229,7 +235,7 @@ export function stepAdaptive(
 
   const before = s.limit;
   if (s.phase === 'slow_start') {
-    s.limit = clamp(s.limit * o.slowStartGrowthPerSec ** (dtMs / 1000), o.minLimit, o.maxLimit);
+    s.limit = clamp(withinOneDoubling(s, s.limit * o.slowStartGrowthPerSec ** (dtMs / 1000), shortRtt, now), o.minLimit, o.maxLimit);
     return decide(s, o, 'slow_start', `${gradientText}: ${limitText(before)}`);
   }
   if (s.rateCap != null) {
@@ -256,7 +262,7 @@ export function stepAdaptive(
   const streak = s.limit > (s.kneeLimit ?? 0) && now >= (s.accelerateFrom ?? 0) ? (s.increaseStreak ?? 0) : 0;
   const fastest = s.limit * (o.slowStartGrowthPerSec ** (dtMs / 1000) - 1);
   const step = o.smoothing * queueAllowance(s.limit, o);
-  const grown = s.limit + Math.max(step, Math.min(step * 2 ** streak, fastest));
+  const grown = withinOneDoubling(s, s.limit + Math.max(step, Math.min(step * 2 ** streak, fastest)), shortRtt, now);
   s.limit = clamp(holding ? Math.min(grown, s.holdCeiling) : grown, o.minLimit, o.maxLimit);
   s.increaseStreak = streak + 1;
   return decide(s, o, 'increase', `${gradientText}: ${limitText(before)}`);
@@ -279,6 +285,31 @@ function finishOrHoldProbe(s: AdaptiveState, o: AdaptiveOptions, now: number): C
 }
 
 /**
+ * Growth that has not been answered yet is blind: the requests sent after the floored limit rose show
+ * what it did only once they answer, one latency later, longer in proportion to the rise if the
+ * downstream is saturated (Little's law). Until then the limit may not pass twice the floored limit
+ * before the rise, the rise included (TCP's slow start doubles per round trip at most, RFC 5681).
+ * Growth per second alone went blind when a request took longer than a control step: in batch mode
+ * after C → C/4 (one 100-message request answered in ~380 ms, stepped every 250 ms) slow start after
+ * the congestion probe went 1 → 2 → 3 before the second request answered, 7 requests in 2 s against
+ * 5 taken, and the third was refused. With a latency shorter than a step the wait is over by the next
+ * step, and at a larger limit a step never doubles. (Waiting one more step as well, as the decrease
+ * cooldown does, halved slow start at `everyMs` 500 in simulation.)
+ */
+function withinOneDoubling(s: AdaptiveState, grown: number, latencyMs: number, now: number): number {
+  if (now < (s.riseUntil ?? 0)) return Math.min(grown, Math.max(s.limit, 2 * (s.riseFrom ?? Infinity)));
+  // Requests in flight, not the unrounded limit: 1.6 → 2.3 rises from one request, so it may reach 2,
+  // not 3, before the second answers.
+  const from = Math.max(1, requestsAllowed(s.limit));
+  const next = Math.min(grown, Math.max(s.limit, 2 * from));
+  if (requestsAllowed(next) > from) {
+    s.riseFrom = from;
+    s.riseUntil = now + (latencyMs * requestsAllowed(next)) / from;
+  }
+  return next;
+}
+
+/**
  * Cut to a little under the share the downstream accepted (1 − refused), never by more
  * than backoffRatio: halving on one 429 in twenty throws away capacity a downstream
  * with a short queue keeps refusing only at the margin.
@@ -294,12 +325,17 @@ function queueAllowance(limit: number, o: AdaptiveOptions): number {
 function decide(s: AdaptiveState, o: AdaptiveOptions, reason: ControlReason, detail: string): ControllerStepResult<AdaptiveState> {
   // A window without answers says nothing either way: it neither continues nor ends a streak.
   if (reason !== 'increase' && reason !== 'no_samples') s.increaseStreak = 0;
-  const limit = Math.max(o.minLimit, Math.floor(s.limit));
+  const limit = Math.max(o.minLimit, requestsAllowed(s.limit));
   // The most this limit could carry at no-load latency (Little's law): a ceiling that stops bursts
   // without binding before the limit does. Limit ÷ current latency would bind while a queue
   // drains, under-send, and read as app-limited.
   const ratePerSec = ceilingRate(s, o);
   return { state: s, decision: { limit, ratePerSec, batchSize: batchSizeForRate(ratePerSec, o.batch), reason, detail } };
+}
+
+/** The unrounded limit as whole requests; the nudge keeps a limit of 8 computed as 7.999… from allowing 7. */
+function requestsAllowed(limit: number): number {
+  return Math.floor(limit + 1e-9);
 }
 
 function rttOf(s: AdaptiveState, o: AdaptiveOptions): number {
