@@ -37,7 +37,12 @@ const HANDOUT_GUARD_MS = 250;
 export class LeasePool {
   private readonly waiters: Waiter[] = [];
   private pumping = false;
+  /** The pump's acquire is in Redis: leases given back meanwhile ride along with its next one. */
+  private asking: Promise<unknown> | null = null;
+  /** The pump waits out a full concurrency limit: a lease given back ends the wait (its slot is free). */
+  private wakeForSlot: (() => void) | null = null;
   private released: string[] = [];
+  private flushQueued = false;
   private releasing: Promise<void> = Promise.resolve();
   private users = 0;
   /** Leases handed out as their downstream circuit's probe, with the probe's token. */
@@ -95,7 +100,11 @@ export class LeasePool {
         if (this.waiters.length === 0) return;
         const release = this.released.splice(0);
         const asked = performance.now();
-        const got = await this.limiter.tryAcquire(this.campaignId, this.host, this.waiters.length, this.leaseMs, release);
+        const acquiring = this.limiter.tryAcquire(this.campaignId, this.host, this.waiters.length, this.leaseMs, release);
+        this.asking = acquiring;
+        const got = await acquiring.finally(() => {
+          this.asking = null;
+        });
         // Redis granted them after `asked`, so they hold until asked + leaseMs at the earliest. Too
         // little of that left for a request: they may have lapsed and been granted again elsewhere.
         // They go back (a lapsed one is already gone) and the waiters ask again. So do leases asked for
@@ -120,15 +129,34 @@ export class LeasePool {
         this.settle((w) => now - w.since >= MAX_WAIT_MS, { stop: 'held' });
         // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
         // raised limit or a resume is noticed quickly.
-        const wait = Math.max(got.ok ? 0 : got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
-        await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
+        const wait = Math.min(50, Math.max(got.ok ? 0 : got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)))) * (0.5 + Math.random() / 2);
+        if (!got.ok && got.reason === 'concurrency') {
+          // Leases given back while it was out free slots: ask again at once, carrying them.
+          if (this.released.length === 0) await this.sleepUntilSlot(wait);
+        } else {
+          this.flushReleased();
+          await delay(wait);
+        }
       }
     } catch {
       // Redis unreachable: nobody sends; each job gives its batch back and looks again later.
       this.settle(() => true, { stop: 'held' });
     } finally {
       this.pumping = false;
+      // Leases given back while the last acquire was out, with no acquire left to carry them.
+      this.flushReleased();
     }
+  }
+
+  /** Waits `ms`, or less if a lease is given back meanwhile: the next acquire then has a slot and carries the lease. */
+  private async sleepUntilSlot(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wakeForSlot = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    this.wakeForSlot = null;
   }
 
   /**
@@ -144,7 +172,10 @@ export class LeasePool {
     await this.breaker.answered(this.host, outcome.failed, probe).catch(() => {});
   }
 
-  /** Gives a lease back unused (or via `answered`): with the next acquire, or with others given back in the same tick. */
+  /**
+   * Gives a lease back unused (or via `answered`): with the pump's next acquire when one is out or
+   * waiting for a slot (no Redis call of its own), else with others given back in the same tick.
+   */
   give(id: string): void {
     const probe = this.probes.get(id);
     if (probe !== undefined) {
@@ -153,11 +184,23 @@ export class LeasePool {
       void this.breaker.abandonProbe(this.host, probe).catch(() => {});
     }
     this.released.push(id);
-    if (this.released.length > 1) return;
+    if (this.asking) return;
+    if (this.wakeForSlot) {
+      this.wakeForSlot();
+      return;
+    }
+    this.flushReleased();
+  }
+
+  /** Releases what was given back and not yet carried by an acquire, in one call after this tick. */
+  private flushReleased(): void {
+    if (this.released.length === 0 || this.flushQueued) return;
+    this.flushQueued = true;
     this.releasing = this.releasing.then(
       () =>
         new Promise<void>((resolve) =>
           setImmediate(() => {
+            this.flushQueued = false;
             const ids = this.released.splice(0);
             // A lost release only holds a slot until the lease lapses (leaseMs: the timeout, its lateness and the slack).
             this.limiter.release(this.campaignId, ids).then(resolve, () => resolve());
@@ -174,8 +217,9 @@ export class LeasePool {
     this.releasing = this.releasing.then(() => this.limiter.hold(this.campaignId, [id], this.leaseMs).catch(() => {}));
   }
 
-  /** Waits until every lease given back so far has been released in Redis. */
+  /** Waits until every lease given back so far has been released in Redis (or carried by an acquire). */
   async settled(): Promise<void> {
-    await this.releasing;
+    this.flushReleased();
+    await Promise.all([this.releasing, this.asking?.catch(() => {})]);
   }
 }
