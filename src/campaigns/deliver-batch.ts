@@ -4,7 +4,7 @@ import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
 import { BatchResults } from './result-writer.js';
-import { type DeliveryRow, batchDeliveries, getCampaign, hasOutstanding } from './store.js';
+import { type DeliveryRow, batchDeliveries, batchWork, hasOutstanding } from './store.js';
 import { templateRenderer } from './template.js';
 
 export type BatchOutcome =
@@ -28,13 +28,10 @@ export class DeliveriesWillRetryError extends Error {
  */
 export async function deliverBatch(deps: Deps, job: { campaignId: string; batchNo: number; traceId: string; stopping?: AbortSignal }): Promise<BatchOutcome> {
   const { runtime } = deps;
-  // Three independent reads at once (one round trip each, in sequence they were a tenth of a batch job).
-  const [campaign, pending, limits] = await Promise.all([
-    getCampaign(deps.db, job.campaignId),
-    batchDeliveries(deps.db, job.campaignId, job.batchNo),
-    runtime.limits(job.campaignId),
-  ]);
-  if (!campaign) return { outcome: 'skipped', status: 'missing' };
+  // The campaign with its batch's rows (one statement), and the live limits at the same time.
+  const [work, limits] = await Promise.all([batchWork(deps.db, job.campaignId, job.batchNo), runtime.limits(job.campaignId)]);
+  if (!work) return { outcome: 'skipped', status: 'missing' };
+  const { campaign, pending } = work;
   if (campaign.status === 'paused' || campaign.status === 'scheduled') return { outcome: 'paused' };
   if (campaign.status !== 'running') return { outcome: 'skipped', status: campaign.status };
 
@@ -121,9 +118,10 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
   // nothing to re-read. Otherwise Postgres says what is left.
   const remaining = failed === 0 ? 0 : (await batchDeliveries(deps.db, campaign.id, job.batchNo)).length;
   if (remaining > 0) throw new DeliveriesWillRetryError(`${remaining} deliveries of batch ${job.batchNo} failed and will be retried`);
-  // completeIfDone counts every delivery of the campaign; one index probe first keeps that to the
-  // last batches instead of every batch (with 1,000 batches of 100 that count was most of the work).
-  if (!(await hasOutstanding(deps.db, campaign.id))) await completeIfDone(deps, campaign.id, job.traceId);
+  // completeIfDone counts every delivery of the campaign: only once nothing is outstanding, as the
+  // statement that wrote this batch's last results says (or, when it wrote none, one index probe).
+  const outstanding = writer.outstanding ?? ((await hasOutstanding(deps.db, campaign.id)) ? 1 : 0);
+  if (outstanding === 0) await completeIfDone(deps, campaign.id, job.traceId);
   return { outcome: 'done', delivered, failed, remaining };
 }
 

@@ -7,14 +7,15 @@ import { type DeliveryResult, writeResults } from './store.js';
 interface Flush {
   results: DeliveryResult[];
   samples: Sample[];
-  done: Promise<void>;
-  settle: (error?: unknown) => void;
+  /** Settles with the campaign's outstanding deliveries once written (null: the write changed no row). */
+  done: Promise<number | null>;
+  settle: (outcome: { outstanding: number | null } | { error: unknown }) => void;
 }
 
 function openFlush(): Flush {
   let settle: Flush['settle'] = () => {};
-  const done = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve() : reject(error));
+  const done = new Promise<number | null>((resolve, reject) => {
+    settle = (outcome) => ('error' in outcome ? reject(outcome.error) : resolve(outcome.outstanding));
   });
   // A batch that stopped listening (it failed already) must not turn a failed write into an unhandled rejection.
   done.catch(() => {});
@@ -65,7 +66,7 @@ class CampaignResultWriter {
   }
 
   /** Queues results for the next flush; the promise settles when that flush is written or failed. */
-  add(results: readonly DeliveryResult[], sample: Sample): Promise<void> {
+  add(results: readonly DeliveryResult[], sample: Sample): Promise<number | null> {
     const flush = (this.open ??= openFlush());
     flush.results.push(...results);
     flush.samples.push(sample);
@@ -106,10 +107,10 @@ class CampaignResultWriter {
     ]);
     const failed = written.status === 'rejected' ? written : published.status === 'rejected' ? published : null;
     if (failed) {
-      flush.settle(failed.reason);
+      flush.settle({ error: failed.reason });
       return;
     }
-    flush.settle();
+    flush.settle({ outstanding: written.status === 'fulfilled' ? written.value : null });
     // A metric never fails a batch nor holds the next flush back: the results are written already.
     void recordDeliveryLatencies(
       this.deps.redis,
@@ -129,7 +130,9 @@ const writers = new WeakMap<Deps, Map<string, CampaignResultWriter>>();
  */
 export class BatchResults {
   error: unknown = null;
-  private readonly flushes = new Set<Promise<void>>();
+  /** The campaign's outstanding deliveries as the last flush holding this batch's results left them (null: unknown). */
+  outstanding: number | null = null;
+  private readonly flushes = new Set<Promise<number | null>>();
   private readonly writer: CampaignResultWriter;
 
   constructor(deps: Deps, campaignId: string, downstream: string, maxAttempts: number) {
@@ -157,9 +160,15 @@ export class BatchResults {
     const done = this.writer.add(results, sample);
     if (this.flushes.has(done)) return;
     this.flushes.add(done);
-    done.catch((error: unknown) => {
-      this.error ??= error;
-    });
+    // One flush at a time per writer, in order: the last to settle is the newest.
+    done.then(
+      (outstanding) => {
+        this.outstanding = outstanding;
+      },
+      (error: unknown) => {
+        this.error ??= error;
+      },
+    );
   }
 
   /** Writes what is left; throws the first failed write's error, if any. */
