@@ -44,29 +44,35 @@ describe('batches of one campaign in one process', () => {
     return campaign.id;
   }
 
-  it('share their lease acquires: one Redis call serves the waiting senders of every batch', async () => {
-    downstream.latencyMs = 0;
-    const id = await running(200);
+  /** Delivers batches 0-15 of the campaign at once in this process, counting the limiter's ACQUIRE and RELEASE calls. */
+  async function deliverCountingScripts(id: string, traceId: string) {
     const redis = ctx.deps.redis;
     const { eval: evalScript, evalsha } = redis;
-    let acquires = 0;
+    const releaseSha = createHash('sha1').update(RELEASE).digest('hex');
+    const counts = { acquires: 0, releases: 0 };
     // ACQUIRE is the limiter's only three-key script (sent by its text or by its SHA).
     const counting = <F extends (...args: never[]) => unknown>(f: F) =>
       ((script: string, keys: number, ...rest: unknown[]) => {
-        if (Number(keys) === 3) acquires++;
+        if (Number(keys) === 3) counts.acquires++;
+        if (script === releaseSha || script === RELEASE) counts.releases++;
         return (f as unknown as (...a: unknown[]) => unknown).call(redis, script, keys, ...rest);
       }) as unknown as F;
     redis.eval = counting(evalScript);
     redis.evalsha = counting(evalsha);
     try {
-      const outcomes = await Promise.all(
-        Array.from({ length: 16 }, (_, batchNo) => deliverBatch(ctx.deps, { campaignId: id, batchNo, traceId: 'trace-shared' })),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, batchNo) => deliverBatch(ctx.deps, { campaignId: id, batchNo, traceId })));
       assert.ok(outcomes.every((o) => o.outcome === 'done'));
     } finally {
       redis.eval = evalScript;
       redis.evalsha = evalsha;
     }
+    return counts;
+  }
+
+  it('share their lease acquires: one Redis call serves the waiting senders of every batch', async () => {
+    downstream.latencyMs = 0;
+    const id = await running(200);
+    const { acquires } = await deliverCountingScripts(id, 'trace-shared');
     const rows = await ctx.deps.db.selectFrom('deliveries').select('status').where('campaign_id', '=', id).execute();
     assert.equal(rows.length, 3200);
     assert.ok(rows.every((r) => r.status === 'delivered'));
@@ -80,28 +86,7 @@ describe('batches of one campaign in one process', () => {
   it("give leases back with their pool's next acquire, not in Redis calls of their own", async () => {
     downstream.latencyMs = 0;
     const id = await running(200);
-    const redis = ctx.deps.redis;
-    const { eval: evalScript, evalsha } = redis;
-    const releaseSha = createHash('sha1').update(RELEASE).digest('hex');
-    let acquires = 0;
-    let releases = 0;
-    const counting = <F extends (...args: never[]) => unknown>(f: F) =>
-      ((script: string, keys: number, ...rest: unknown[]) => {
-        if (Number(keys) === 3) acquires++;
-        if (script === releaseSha || script === RELEASE) releases++;
-        return (f as unknown as (...a: unknown[]) => unknown).call(redis, script, keys, ...rest);
-      }) as unknown as F;
-    redis.eval = counting(evalScript);
-    redis.evalsha = counting(evalsha);
-    try {
-      const outcomes = await Promise.all(
-        Array.from({ length: 16 }, (_, batchNo) => deliverBatch(ctx.deps, { campaignId: id, batchNo, traceId: 'trace-release' })),
-      );
-      assert.ok(outcomes.every((o) => o.outcome === 'done'));
-    } finally {
-      redis.eval = evalScript;
-      redis.evalsha = evalsha;
-    }
+    const { acquires, releases } = await deliverCountingScripts(id, 'trace-release');
     // Every lease is back: none left held for the campaign.
     assert.equal(await ctx.deps.runtime.inFlight(id), 0);
     // A lease goes back on its own only when no acquire is out or due (a sender ending its batch with
