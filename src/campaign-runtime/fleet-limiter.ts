@@ -29,6 +29,14 @@ export interface Leases {
 
 export type Acquired = { ok: true; leases: Leases } | { ok: false; reason: 'paused' | 'blocked' | 'concurrency' | 'rate' | 'missing' | 'restoring' | 'timeout'; retryInMs: number };
 
+/**
+ * How long to wait before asking again after `attempt` refusals in a row: what Redis said
+ * (`retryInMs`), growing from 5 ms, at most 50 ms (a raised limit or a resume is noticed
+ * quickly), jittered so many waiting senders do not flood Redis together.
+ */
+export const retryWaitMs = (attempt: number, retryInMs: number): number =>
+  Math.min(50, Math.max(retryInMs, 5 * 2 ** Math.min(attempt, 4))) * (0.5 + Math.random() / 2);
+
 const leaseIds = (base: string, n: number) => Array.from({ length: n }, (_, i) => `${base}:${i + 1}`);
 
 /**
@@ -134,8 +142,7 @@ export class FleetLimiter {
       const result = await this.tryAcquire(campaignId, host, want, leaseMs);
       if (result.ok || result.reason === 'paused' || options.signal?.aborted) return result;
       if (Date.now() >= deadline) return { ok: false, reason: 'timeout', retryInMs: result.retryInMs };
-      const wait = Math.max(result.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)));
-      await delay(Math.min(50, wait) * (0.5 + Math.random() / 2));
+      await delay(retryWaitMs(attempt, result.retryInMs));
     }
   }
 

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DownstreamBreaker } from './downstream-breaker.js';
-import type { FleetLimiter } from './fleet-limiter.js';
+import { type FleetLimiter, retryWaitMs } from './fleet-limiter.js';
 
 /** Why a sender got no lease: paused (the campaign), or held (shutdown, Retry-After, circuit, a long wait, Redis down). */
 export type NoLease = { stop: 'paused' | 'held' };
@@ -127,9 +127,7 @@ export class LeasePool {
         }
         const now = Date.now();
         this.settle((w) => now - w.since >= MAX_WAIT_MS, { stop: 'held' });
-        // Jittered, growing waits keep many waiting senders from flooding Redis; capped at 50 ms so a
-        // raised limit or a resume is noticed quickly.
-        const wait = Math.min(50, Math.max(got.ok ? 0 : got.retryInMs, Math.min(50, 5 * 2 ** Math.min(attempt, 4)))) * (0.5 + Math.random() / 2);
+        const wait = retryWaitMs(attempt, got.ok ? 0 : got.retryInMs);
         if (!got.ok && got.reason === 'concurrency') {
           // Leases given back while it was out free slots: ask again at once, carrying them.
           if (this.released.length === 0) await this.sleepUntilSlot(wait);
