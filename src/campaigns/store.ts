@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { CampaignStatus, Database } from '../db/schema.js';
 import { deliverySummary, summaryBuckets } from './delivery-summary.js';
@@ -79,16 +79,18 @@ export async function outstandingBatches(db: Db, campaignId: string): Promise<nu
   return rows.map((r) => r.batch_no);
 }
 
-/** The outstanding deliveries of a batch, with what a send needs (a batch job reads 100 of them per run). */
-export async function batchDeliveries(db: Db, campaignId: string, batchNo: number) {
-  return db
+/** The outstanding deliveries of a batch, with what a send needs, in id order: a query of its own, or a subquery from the outer query's builder. */
+const batchRowsQuery = (db: Pick<ExpressionBuilder<Database, never>, 'selectFrom'>, campaignId: string, batchNo: number) =>
+  db
     .selectFrom('deliveries')
     .select(['id', 'user_id', 'variables', 'reward', 'arm'])
     .where('campaign_id', '=', campaignId)
     .where('batch_no', '=', batchNo)
     .where('status', 'in', ['pending', 'retry'])
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+
+export async function batchDeliveries(db: Db, campaignId: string, batchNo: number) {
+  return batchRowsQuery(db, campaignId, batchNo).execute();
 }
 export type DeliveryRow = Awaited<ReturnType<typeof batchDeliveries>>[number];
 
@@ -101,17 +103,7 @@ export async function batchWork(db: Db, campaignId: string, batchNo: number): Pr
   const row = await db
     .selectFrom('campaigns')
     .selectAll('campaigns')
-    .select((eb) =>
-      jsonArrayFrom(
-        eb
-          .selectFrom('deliveries')
-          .select(['id', 'user_id', 'variables', 'reward', 'arm'])
-          .whereRef('deliveries.campaign_id', '=', 'campaigns.id')
-          .where('batch_no', '=', batchNo)
-          .where('deliveries.status', 'in', ['pending', 'retry'])
-          .orderBy('id'),
-      ).as('pending'),
-    )
+    .select((eb) => jsonArrayFrom(batchRowsQuery(eb, campaignId, batchNo)).as('pending'))
     .where('campaigns.id', '=', campaignId)
     .executeTakeFirst();
   if (!row) return undefined;
