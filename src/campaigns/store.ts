@@ -42,7 +42,10 @@ export async function runningCampaignIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** A campaign's deliveries by status: its kept counts (migration 0016b), or its rows counted where none are kept (rows written some other way). */
 export async function deliveryCounts(db: Db, campaignId: string) {
+  const kept = await db.selectFrom('campaign_delivery_counts').select(['pending', 'retry', 'delivered', 'dead']).where('campaign_id', '=', campaignId).executeTakeFirst();
+  if (kept) return kept;
   const rows = await db
     .selectFrom('deliveries')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])

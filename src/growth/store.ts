@@ -101,9 +101,17 @@ export async function experimentsToAnalyse(db: Db, now: Date) {
     .execute();
 }
 
-/** Deliveries of a campaign no arm has been given yet (just materialised). */
-export async function unassignedDeliveries(trx: Db, campaignId: string) {
-  return trx.selectFrom('deliveries').select(['id', 'user_id']).where('campaign_id', '=', campaignId).where('arm', 'is', null).execute();
+/** Users with ids in (after, through]; after null: from the first. */
+export interface UserRange {
+  after: string | null;
+  through: string;
+}
+
+/** Deliveries of a campaign to these users that no arm has been given yet (a chunk just materialised): a range of its (campaign, user) key. */
+export async function unassignedDeliveries(trx: Db, campaignId: string, users: UserRange) {
+  let query = trx.selectFrom('deliveries').select(['id', 'user_id']).where('campaign_id', '=', campaignId).where('user_id', '<=', users.through).where('arm', 'is', null);
+  if (users.after !== null) query = query.where('user_id', '>', users.after);
+  return query.execute();
 }
 
 /** Deliveries still to be made (pending or retrying), with their arm. */

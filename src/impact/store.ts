@@ -23,10 +23,11 @@ export async function finishedCampaigns(db: Kysely<Database>, from: Date, to: Da
       'c.channel',
       'c.launched_at',
       'c.finished_at',
-      // A summarised campaign's rows may be gone (delivery retention): its summary holds the count.
+      // A summarised campaign's rows may be gone (delivery retention): its summary holds the count; else its kept counts do.
       eb.fn
         .coalesce(
           eb.selectFrom('delivery_summaries as s').select('s.delivered').whereRef('s.campaign_id', '=', 'c.id'),
+          eb.selectFrom('campaign_delivery_counts as k').select('k.delivered').whereRef('k.campaign_id', '=', 'c.id'),
           eb.selectFrom('deliveries').select(eb.fn.countAll<number>().as('n')).whereRef('deliveries.campaign_id', '=', 'c.id').where('deliveries.status', '=', 'delivered'),
         )
         .as('delivered'),

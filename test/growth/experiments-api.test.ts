@@ -42,7 +42,8 @@ describe('experiments: API and assignment at launch', () => {
   });
 
   before(async () => {
-    ctx = await createTestContext({ config: { ...GENEROUS_LAUNCH_BUDGET, campaigns: { reconcileEverySec: 3600 } } });
+    // Chunks of 1,000: a 3,000-recipient launch is assigned its arms chunk by chunk.
+    ctx = await createTestContext({ config: { ...GENEROUS_LAUNCH_BUDGET, campaigns: { reconcileEverySec: 3600, materialiseChunk: 1000 } } });
     app = createApp(ctx.deps);
     users = await seedUsers(ctx.deps.db, 4000, 10, 'x');
   });
