@@ -16,7 +16,7 @@
 //                  median of the rounds' ratios is printed last: on a shared machine one round means little)
 //   [--worker dist|tsx] [--worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]   (extra node flags for the worker, e.g. to profile it)
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
@@ -157,11 +157,30 @@ function cpuSec(pid: number): number {
     return 0;
   }
 }
-/** CPU seconds used by the processes that carry a delivery: the worker, the downstream, Redis (its pid from INFO) and this process. */
+/**
+ * CPU seconds used by every process of the Postgres server on this machine (backends, and the
+ * postmaster with what its exited children used): the whole server, whoever else uses it.
+ */
+function postgresCpuSec(): number {
+  let sec = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sec += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sec;
+}
+/** CPU seconds used by the processes that carry a delivery: the worker, the downstream, Redis (its pid from INFO), Postgres and this process. */
 async function cpuSnapshot(ctx: TestContext, workerPid: number, ds: BenchDownstream): Promise<Record<string, number>> {
   const redisPid = Number(/process_id:(\d+)/.exec(String(await ctx.deps.redis.info('server')))?.[1]);
   const own = process.cpuUsage();
-  return { worker: cpuSec(workerPid), downstream: cpuSec(ds.child.pid!), redis: cpuSec(redisPid), bench: (own.user + own.system) / 1e6 };
+  return { worker: cpuSec(workerPid), downstream: cpuSec(ds.child.pid!), redis: cpuSec(redisPid), postgres: postgresCpuSec(), bench: (own.user + own.system) / 1e6 };
 }
 
 
@@ -181,7 +200,7 @@ interface ThroughputResult {
   badSignatures: number;
   /** Most requests in flight at the downstream; always 1 against a zero-latency model, which answers in the tick a body completes. */
   maxInFlight: number;
-  /** CPU µs per delivery by process (worker, downstream, Redis, this bench process), launch to completion. */
+  /** CPU µs per delivery by process (worker, downstream, Redis, Postgres, this bench process), launch to completion. */
   cpuPerDeliveryUs: Record<string, number>;
   /** Redis commands (scripts' inner calls included) per delivery, from INFO commandstats before and after; the busiest first. */
   redisPerDelivery: [string, number][];
@@ -323,7 +342,7 @@ try {
     if (keepAliveCpuUs.length > 0) log(`plain keep-alive HTTP: CPU per request: ${keepAliveCpuUs.map((c) => `client ${c.client.toFixed(0)} µs, downstream ${c.downstream.toFixed(0)} µs`).join('; then ')}`);
     keepAliveCpuUs.length = 0;
     for (const t of throughputs)
-      log(`${t.mode}: CPU per delivery, launch to completion: ${Object.entries(t.cpuPerDeliveryUs).map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(', ')} (Postgres not counted)`);
+      log(`${t.mode}: CPU per delivery, launch to completion: ${Object.entries(t.cpuPerDeliveryUs).map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(', ')} (postgres: the whole server)`);
     for (const t of throughputs) log(`${t.mode}: Redis commands per delivery (REDIS_URL=${REDIS_URL}; shared with anyone else using it): ${t.redisPerDelivery.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', ')}`);
   }
   log('');
