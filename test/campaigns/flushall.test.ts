@@ -79,7 +79,9 @@ describe('losing all Redis state mid-campaign', () => {
     assert.ok(resent <= RECIPIENTS / 10, `${resent} recipients were resent`);
     // The operator's cap held at every instant, measured at the downstream: never more than 8 in
     // flight, never more than 400 started in any second (plus the bucket's burst of 40), before,
-    // across and after the flush.
+    // across and after the flush. Arrivals are seen up to a transit time after the limiter let them
+    // go, and transit varies on a loaded machine: a 1 s window of arrivals spans up to 1 s + that
+    // spread of admissions (25 ms allowed here: 10 more requests at 400/s).
     assert.ok(downstream.maxInFlight <= 8, `${downstream.maxInFlight} in flight at once`);
     const arrivals = [...downstream.arrivals].sort((a, b) => a - b);
     let busiest = 0;
@@ -87,6 +89,6 @@ describe('losing all Redis state mid-campaign', () => {
       while (arrivals[i]! - arrivals[j]! >= 1000) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
-    assert.ok(busiest <= 440, `${busiest} requests within one second`);
+    assert.ok(busiest <= 450, `${busiest} requests within one second`);
   });
 });
