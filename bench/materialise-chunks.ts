@@ -52,15 +52,13 @@ try {
         await sql`analyze deliveries`.execute(trx);
         const plan = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers, wal)
         with recipients as (
-          select a."userId", a."userName", a."userEmail", a."tenantId", a."tenantName", (row_number() over (order by a."userId") - 1) / 100 as batch_no
+          select a."userId", (row_number() over (order by a."userId") - 1) / 100 as batch_no
           from (select users.id as "userId", users.name as "userName", users.email as "userEmail", tenants.id as "tenantId", tenants.name as "tenantName"
                 from users join tenants on tenants.id = users.tenant_id where users.id > (select max(user_id) from deliveries) order by users.id limit 10000) a
         ), added as (
           insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
-          select ${campaign.id}, r."userId", r.batch_no, 'pending',
-                 jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''), 'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
-                 '{}'::jsonb, now()
-          from recipients r on conflict (campaign_id, user_id) do nothing returning 1
+          select ${campaign.id}, r."userId", r.batch_no, 'pending', coalesce('{}'::jsonb -> r."userId", '{}'::jsonb), '{}'::jsonb, now()
+          from recipients r returning 1
         ), counted as (
           insert into campaign_delivery_counts as k (campaign_id, pending) select ${campaign.id}, count(*) from added
           on conflict (campaign_id) do update set pending = k.pending + excluded.pending
@@ -77,7 +75,7 @@ try {
   await sql`create unlogged table baseline (like deliveries including defaults)`.execute(db);
   let t = performance.now();
   await sql`insert into baseline (id, campaign_id, user_id, batch_no, status, variables, reward, updated_at)
-            select row_number() over (), ${campaign.id}, u.id, 0, 'pending', jsonb_build_object('user.id', u.id, 'user.name', u.name), '{}'::jsonb, now()
+            select row_number() over (), ${campaign.id}, u.id, 0, 'pending', '{}'::jsonb, '{}'::jsonb, now()
             from users u join tenants t on t.id = u.tenant_id`.execute(db);
   const baseSec = (performance.now() - t) / 1000;
   await sql`drop table baseline`.execute(db);

@@ -4,7 +4,7 @@ import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
 import { BatchResults } from './result-writer.js';
-import { type DeliveryRow, batchDeliveries, batchWork, hasOutstanding } from './store.js';
+import { type DeliveryRow, batchDeliveries, batchWork, hasOutstanding, recipientVariables } from './store.js';
 import { templateRenderer } from './template.js';
 
 export type BatchOutcome =
@@ -66,7 +66,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
     const messages = group.map((d) => ({
       userId: d.user_id,
       idempotencyKey: `${campaign.id}:${d.user_id}`,
-      text: render({ ...d.variables, 'campaign.name': campaign.name, 'reward.mechanism': d.reward.mechanism, 'reward.amount': String(d.reward.amount) }),
+      text: render({ ...recipientVariables(d), 'campaign.name': campaign.name, 'reward.mechanism': d.reward.mechanism, 'reward.amount': String(d.reward.amount) }),
       reward: d.reward,
       arm: d.arm,
     }));

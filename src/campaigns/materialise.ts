@@ -11,7 +11,7 @@ import { getCampaign } from './store.js';
 
 export const materialiseJobId = (campaignId: string) => `materialise-${campaignId}`;
 
-/** Per-recipient extra variables of a list audience; the built-in ones (`user.name`, …) win over them. */
+/** Per-recipient extra variables of a list audience, kept with each delivery; the recipient's own fields (`user.name`, …) are read at sending (store.ts) and win over them. */
 const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
 
 /** Queues the launch's materialisation unless a live job for it exists already. */
@@ -60,15 +60,13 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       if (row.materialised_cursor !== null) page = page.where('users.id', '>', row.materialised_cursor);
       const done = await sql<{ selected: number; last: string | null }>`
         with recipients as (
-          select a."userId", a."userName", a."userEmail", a."tenantId", a."tenantName",
+          select a."userId",
                  (${row.materialised_count}::int + row_number() over (order by a."userId") - 1) / ${maxBatch}::int as batch_no
           from ${page.as('a')}
         ), added as (
           insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
           select ${campaignId}, r."userId", r.batch_no, 'pending',
-                 coalesce(${variables}::jsonb -> r."userId", '{}'::jsonb) ||
-                 jsonb_build_object('user.id', r."userId", 'user.name', coalesce(r."userName", ''), 'user.email', coalesce(r."userEmail", ''),
-                                    'tenant.id', r."tenantId", 'tenant.name', r."tenantName"),
+                 coalesce(${variables}::jsonb -> r."userId", '{}'::jsonb),
                  ${reward}::jsonb, ${now}
           from recipients r
           returning 1

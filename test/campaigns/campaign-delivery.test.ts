@@ -67,6 +67,35 @@ describe('campaign delivery', () => {
     assert.ok(downstream.maxInFlight <= 16, `max in flight ${downstream.maxInFlight}`);
   });
 
+  it("fills a message from the recipient's user and tenant at sending, and from a list audience's own values, which delivery rows alone keep", async () => {
+    const userIds = ['u00001', 'u00002', 'u00003'];
+    const created = await call(
+      'POST',
+      '/api/v1/campaigns',
+      campaignBody({
+        name: 'Invitations',
+        audience: { type: 'list', userIds, variables: { u00002: { 'invite.link': 'https://example.com/i/2' } } },
+        template: 'Hi {{user.name}} ({{user.email}}, {{user.id}}) of {{tenant.name}} ({{tenant.id}}): {{invite.link}}',
+      }),
+    );
+    assert.equal(created.status, 201, await created.clone().text());
+    const { id } = (await created.json()) as { id: string };
+    assert.equal(((await (await call('POST', `/api/v1/campaigns/${id}/launch`)).json()) as { outcome: string }).outcome, 'applied');
+    await waitFor(async () => ((await (await call('GET', `/api/v1/campaigns/${id}`)).json()) as { status: string }).status === 'completed', { timeoutMs: 60_000, what: 'completion' });
+    const texts = new Map(downstream.messages.filter((m) => String(m.idempotencyKey).startsWith(`${id}:`)).map((m) => [m.userId, m.text]));
+    assert.deepEqual(Object.fromEntries(texts), {
+      u00001: 'Hi User u00001 (u00001@example.com, u00001) of Tenant 1 (t1): ',
+      u00002: 'Hi User u00002 (u00002@example.com, u00002) of Tenant 2 (t2): https://example.com/i/2',
+      u00003: 'Hi User u00003 (u00003@example.com, u00003) of Tenant 3 (t3): ',
+    });
+    const rows = await ctx.deps.db.selectFrom('deliveries').select(['user_id', 'variables']).where('campaign_id', '=', id).orderBy('user_id').execute();
+    assert.deepEqual(
+      rows.map((r) => r.variables),
+      [{}, { 'invite.link': 'https://example.com/i/2' }, {}],
+      'a delivery row keeps only what its recipient has of their own',
+    );
+  });
+
   it('rejects invalid campaign input with 400 and creates nothing', async () => {
     const before = await ctx.deps.db.selectFrom('campaigns').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const cases: [Record<string, unknown>, string][] = [
