@@ -276,8 +276,8 @@ export async function batchSummaries(db: Db, campaignId: string, limit = 200) {
   }));
 }
 
-/** Whether any delivery of the campaign is still pending or to retry: one probe of the outstanding index. */
+/** Whether any delivery of the campaign is still pending or to retry: its kept counts (a key lookup), or its rows where none are kept. */
 export async function hasOutstanding(db: Db, campaignId: string): Promise<boolean> {
-  const row = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaignId).where('status', 'in', ['pending', 'retry']).limit(1).executeTakeFirst();
-  return row !== undefined;
+  const counts = await deliveryCounts(db, campaignId);
+  return counts.pending + counts.retry > 0;
 }
