@@ -16,7 +16,7 @@
 //                  median of the rounds' ratios is printed last: on a shared machine one round means little)
 //   [--worker dist|tsx] [--worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]   (extra node flags for the worker, e.g. to profile it)
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
@@ -25,7 +25,7 @@ import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
 import { DownstreamClient } from '../src/downstream/client.js';
 import type { TestContext } from '../test/support/deps.js';
-import { type BenchDownstream, startDownstream } from './support/processes.js';
+import { type BenchDownstream, postgresCpuSec, startDownstream } from './support/processes.js';
 import { BenchRun } from './support/bench-run.js';
 import { closeScenario, createBenchCampaign, openScenario } from './support/scenario.js';
 import { procfileWorkerNodeArgs, type WorkerRun, workerLauncher } from './support/worker-process.js';
@@ -156,25 +156,6 @@ function cpuSec(pid: number): number {
   } catch {
     return 0;
   }
-}
-/**
- * CPU seconds used by every process of the Postgres server on this machine (backends, and the
- * postmaster with what its exited children used): the whole server, whoever else uses it.
- */
-function postgresCpuSec(): number {
-  let sec = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sec += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return sec;
 }
 /** CPU seconds used by the processes that carry a delivery: the worker, the downstream, Redis (its pid from INFO), Postgres and this process. */
 async function cpuSnapshot(ctx: TestContext, workerPid: number, ds: BenchDownstream): Promise<Record<string, number>> {

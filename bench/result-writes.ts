@@ -5,7 +5,6 @@
 // what the postmaster's exited children used), so run it on an otherwise idle server.
 //
 // Usage: npx tsx bench/result-writes.ts [--rows 50000] [--per 100] [--in-flight 4] [--rounds 2]
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createCampaign } from '../src/campaigns/create.js';
@@ -15,6 +14,7 @@ import { materialise } from '../src/campaigns/materialise.js';
 import { writeResults } from '../src/campaigns/store.js';
 import { createTestContext } from '../test/support/deps.js';
 import { seedUsers } from '../test/support/seed-users.js';
+import { postgresCpuSec } from './support/processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,22 +28,6 @@ const ROWS = Number(args.rows);
 const PER = Number(args.per);
 const IN_FLIGHT = Number(args['in-flight']);
 const ROUNDS = Number(args.rounds);
-
-function postgresCpuSec(): number {
-  let sec = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sec += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return sec;
-}
 
 const ctx = await createTestContext({ config: { ops: { enabled: false } } });
 const db = ctx.deps.db;

@@ -13,6 +13,26 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * CPU seconds used by every process of the Postgres server on this machine (backends, and the
+ * postmaster with what its exited children used): the whole server, whoever else uses it.
+ */
+export function postgresCpuSec(): number {
+  let sec = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sec += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sec;
+}
+
 /** VmRSS of a process in MB; 0 when it is gone. */
 export function rssMb(pid: number): number {
   try {
