@@ -7,12 +7,9 @@
 // Usage: npx tsx bench/result-writes.ts [--rows 50000] [--per 100] [--in-flight 4] [--rounds 2]
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { createCampaign } from '../src/campaigns/create.js';
-import { campaignInputSchema } from '../src/campaigns/input.js';
-import { startCampaign } from '../src/campaigns/launch.js';
-import { materialise } from '../src/campaigns/materialise.js';
 import { writeResults } from '../src/campaigns/store.js';
 import { createTestContext } from '../test/support/deps.js';
+import { materialisedCampaign } from '../test/support/materialised.js';
 import { seedUsers } from '../test/support/seed-users.js';
 import { postgresCpuSec } from './support/processes.js';
 
@@ -33,17 +30,9 @@ const ctx = await createTestContext({ config: { ops: { enabled: false } } });
 const db = ctx.deps.db;
 try {
   await seedUsers(db, ROWS);
-  /** A materialised campaign to every user, vacuumed, with autovacuum off so that it runs in no measurement. */
+  /** The delivery ids of a materialised campaign to every user. */
   const campaignRows = async (name: string) => {
-    const input = campaignInputSchema.parse({
-      name,
-      audience: { type: 'segment', filters: {} },
-      template: 'Hi',
-      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
-    });
-    const c = await createCampaign(ctx.deps, input, 'olivia', `trace-${name}`);
-    await startCampaign(ctx.deps, c.id, `trace-${name}`, 'olivia', { by: 'policy' });
-    await materialise(ctx.deps, c.id, `trace-${name}`);
+    const c = await materialisedCampaign(ctx.deps, name);
     return (await db.selectFrom('deliveries').select('id').where('campaign_id', '=', c.id).orderBy('id').execute()).map((r) => Number(r.id));
   };
   const measure = async (ids: number[], write: (slice: number[]) => Promise<unknown>) => {

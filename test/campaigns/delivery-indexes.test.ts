@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { createCampaign } from '../../src/campaigns/create.js';
-import { campaignInputSchema } from '../../src/campaigns/input.js';
-import { startCampaign } from '../../src/campaigns/launch.js';
-import { materialise } from '../../src/campaigns/materialise.js';
 import { writeResults } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { materialisedCampaign } from '../support/materialised.js';
 import { seedUsers } from '../support/seed-users.js';
 
 // Materialisation inserts every delivery row into each of the table's indexes, and a result write
@@ -31,15 +28,7 @@ describe('the deliveries table', () => {
   });
 
   it('takes a result write on the row’s own page: a HOT update, no new index entry', async () => {
-    const input = campaignInputSchema.parse({
-      name: 'hot',
-      audience: { type: 'segment', filters: {} },
-      template: 'Hi',
-      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
-    });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-hot');
-    await startCampaign(ctx.deps, campaign.id, 'trace-hot', 'olivia', { by: 'policy' });
-    await materialise(ctx.deps, campaign.id, 'trace-hot');
+    const campaign = await materialisedCampaign(ctx.deps, 'hot');
     const pages = async () =>
       (
         await sql<{

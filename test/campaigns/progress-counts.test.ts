@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCampaign } from '../../src/campaigns/create.js';
-import { campaignInputSchema } from '../../src/campaigns/input.js';
-import { startCampaign } from '../../src/campaigns/launch.js';
-import { materialise } from '../../src/campaigns/materialise.js';
 import { campaignProgress } from '../../src/campaigns/progress.js';
 import { deliveryCounts, writeResults } from '../../src/campaigns/store.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { materialisedCampaign } from '../support/materialised.js';
 import { seedUsers } from '../support/seed-users.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -21,22 +18,8 @@ describe("a campaign's progress", () => {
   });
   after(() => ctx.cleanup());
 
-  /** A running campaign to every seeded user, its delivery rows written. */
-  async function materialisedCampaign(name: string) {
-    const input = campaignInputSchema.parse({
-      name,
-      audience: { type: 'segment', filters: {} },
-      template: 'Hi',
-      channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
-    });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-counts');
-    await startCampaign(ctx.deps, campaign.id, 'trace-counts', 'olivia', { by: 'policy' });
-    await materialise(ctx.deps, campaign.id, 'trace-counts');
-    return campaign;
-  }
-
   it('is kept by the writes that change it: it agrees with the rows after successes, retries, failures and a repeated write, without counting them', async () => {
-    const campaign = await materialisedCampaign('counts');
+    const campaign = await materialisedCampaign(ctx.deps, 'counts');
     const rows = await ctx.deps.db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaign.id).orderBy('id').execute();
     assert.equal(rows.length, 300);
     const now = ctx.deps.clock.now();
@@ -84,7 +67,7 @@ describe("a campaign's progress", () => {
   // At 1,000,000 recipients a materialisation chunk (campaign row FOR UPDATE, then the counts
   // row) and a result write (the counts row, then a key check on the campaign row) deadlocked.
   it('a result write never waits on a materialisation chunk holding the campaign row', async () => {
-    const campaign = await materialisedCampaign('locked');
+    const campaign = await materialisedCampaign(ctx.deps, 'locked');
     const [row] = await ctx.deps.db.selectFrom('deliveries').select('id').where('campaign_id', '=', campaign.id).limit(1).execute();
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
