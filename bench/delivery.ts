@@ -25,7 +25,7 @@ import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
 import { DownstreamClient } from '../src/downstream/client.js';
 import type { TestContext } from '../test/support/deps.js';
-import { type BenchDownstream, postgresCpuSec, startDownstream } from './support/processes.js';
+import { type BenchDownstream, cpuSec, postgresCpuSec, startDownstream } from './support/processes.js';
 import { BenchRun } from './support/bench-run.js';
 import { closeScenario, createBenchCampaign, openScenario } from './support/scenario.js';
 import { procfileWorkerNodeArgs, type WorkerRun, workerLauncher } from './support/worker-process.js';
@@ -147,16 +147,6 @@ async function bareNoop(prefix: string): Promise<number> {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far; 0 when it is gone or not ours to read. */
-function cpuSec(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 /** CPU seconds used by the processes that carry a delivery: the worker, the downstream, Redis (its pid from INFO), Postgres and this process. */
 async function cpuSnapshot(ctx: TestContext, workerPid: number, ds: BenchDownstream): Promise<Record<string, number>> {
   const redisPid = Number(/process_id:(\d+)/.exec(String(await ctx.deps.redis.info('server')))?.[1]);

@@ -13,6 +13,29 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** A process's name and the fields after it in /proc/<pid>/stat; null when it is gone or not ours to read. */
+function procStat(pid: number | string): { comm: string; fields: string[] } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) in a process's stat fields, with what its exited children used when asked. */
+function cpuOfStat(stat: { fields: string[] } | null, withExitedChildren: boolean): number {
+  if (!stat) return 0;
+  const [utime, stime, cutime, cstime] = stat.fields.slice(11, 15).map(Number) as [number, number, number, number];
+  return (withExitedChildren ? utime + stime + cutime + cstime : utime + stime) / 100;
+}
+
+/** CPU seconds (user + system) a process has used so far, with what its exited children used when asked; 0 when it is gone. */
+export function cpuSec(pid: number | string, withExitedChildren = false): number {
+  return cpuOfStat(procStat(pid), withExitedChildren);
+}
+
 /**
  * CPU seconds used by every process of the Postgres server on this machine (backends, and the
  * postmaster with what its exited children used): the whole server, whoever else uses it.
@@ -20,15 +43,8 @@ export function percentile(values: readonly number[], p: number): number | null 
 export function postgresCpuSec(): number {
   let sec = 0;
   for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sec += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-    } catch {
-      // gone meanwhile
-    }
+    const stat = /^\d+$/.test(pid) ? procStat(pid) : null;
+    if (stat?.comm === 'postgres') sec += cpuOfStat(stat, true);
   }
   return sec;
 }
