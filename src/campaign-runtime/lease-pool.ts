@@ -115,6 +115,8 @@ export class LeasePool {
         if (got.ok && stale) for (const id of got.leases.ids) this.give(id);
         else if (got.ok) {
           attempt = -1;
+          // A sender whose job began stopping while the acquire was out must not get a lease: it would send.
+          this.settle((w) => w.signal?.aborted === true, { stop: 'held' });
           for (const id of got.leases.ids) {
             const waiter = this.waiters.shift();
             if (waiter) waiter.resolve(id);
