@@ -131,6 +131,10 @@ export class DownstreamClient {
               status = statusCode;
               const value = headers['retry-after'];
               retryAfter = Array.isArray(value) ? value[0] : value;
+              // The status is the answer: settled now, not when the body ends. headersTimeout and bodyTimeout
+              // are each the channel's timeout (the body's between chunks), so a body trickling in kept a
+              // request going past its lease (lease-pool.ts): its slot, or the circuit's probe, went to another.
+              settle(answered());
             },
             onResponseData(controller, chunk) {
               bodyBytes += chunk.length;

@@ -29,7 +29,15 @@ describe('the downstream HTTP client', () => {
         else if (req.url === '/busy') res.writeHead(429, { 'retry-after': '7' }).end();
         else if (req.url === '/big') res.end(Buffer.alloc(1024 * 1024, 'x'));
         else if (req.url === '/slow') setTimeout(() => res.end(), 3000).unref();
-        else res.writeHead(500).end('boom');
+        else if (req.url === '/trickle') {
+          // The answer at once, then a byte of body every 50 ms for 2.5 s: never idle for a body timeout.
+          res.writeHead(200).flushHeaders();
+          const drip = setInterval(() => res.write('x'), 50).unref();
+          setTimeout(() => {
+            clearInterval(drip);
+            res.end();
+          }, 2500).unref();
+        } else res.writeHead(500).end('boom');
       });
     });
     server.listen(0, '127.0.0.1');
@@ -82,5 +90,17 @@ describe('the downstream HTTP client', () => {
     const refused = await client.request({ ...channel('/ok'), url: `http://127.0.0.1:${port}/x` }, 's', { campaignId: 'c1', idempotencyKey: 'k', body: {} });
     assert.equal(refused.ok, false);
     assert.equal(refused.inDoubt, false, refused.error ?? '');
+  });
+
+  // A lease lasts the request's timeout, the second the timeout may fire late, and a second of slack
+  // (lease-pool.ts). undici's headersTimeout and bodyTimeout are each that timeout, the body's between
+  // chunks: an answer whose body trickled in kept the request, and its lease, going for 2.5 s here.
+  it('answers within its timeout once the status is in, however slowly the body comes', async () => {
+    const started = performance.now();
+    const result = await send('/trickle', 200);
+    const took = performance.now() - started;
+    assert.equal(result.status, 200);
+    assert.equal(result.ok, true);
+    assert.ok(took < 200 + 1000, `answered after ${Math.round(took)} ms`);
   });
 });
