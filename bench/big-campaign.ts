@@ -179,7 +179,7 @@ try {
 
   log(`command: ${COMMAND}`);
   log(
-    `audience ${USERS.toLocaleString('en-US')} users, ${MODE} mode, ${MAX_BATCH} recipients per batch job; ended ${status} after ${((finished - launchedAt) / 1000).toFixed(1)} s, ${delivered.toLocaleString('en-US')} delivered`,
+    `audience ${USERS.toLocaleString('en-US')} users, ${MODE} mode, maxBatch ${MAX_BATCH}; ended ${status} after ${((finished - launchedAt) / 1000).toFixed(1)} s, ${delivered.toLocaleString('en-US')} delivered`,
   );
   log('| measure | figure | target |');
   log('| --- | --- | --- |');

@@ -20,6 +20,7 @@ import * as m0016c from './0016c_delivery_counts_no_fk.js';
 import * as m0016d from './0016d_deliveries_no_campaign_fk.js';
 import * as m0016e from './0016e_deliveries_send_indexes.js';
 import * as m0016f from './0016f_deliveries_hot_updates.js';
+import * as m0016g from './0016g_materialised_batches.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0016d_deliveries_no_campaign_fk': m0016d,
   '0016e_deliveries_send_indexes': m0016e,
   '0016f_deliveries_hot_updates': m0016f,
+  '0016g_materialised_batches': m0016g,
 };

@@ -40,8 +40,14 @@ export async function enqueueMaterialise(deps: Deps, campaignId: string, traceId
 export async function materialise(deps: Deps, campaignId: string, traceId: string, progress?: (p: { recipients: number }) => Promise<void>): Promise<{ recipients: number; chunks: number }> {
   const first = await getCampaign(deps.db, campaignId);
   if (!first || first.materialised_at) return { recipients: first?.materialised_count ?? 0, chunks: 0 };
-  const maxBatch = first.channel.maxBatch;
-  const chunk = Math.max(1, Math.round(deps.config.campaigns.materialiseChunk / maxBatch)) * maxBatch;
+  const { maxBatch } = first.channel;
+  const { materialiseChunk, jobRecipients } = deps.config.campaigns;
+  const chunk = Math.max(1, Math.round(materialiseChunk / maxBatch)) * maxBatch;
+  // A full chunk (a large audience) is queued in jobs of several maxBatch's worth: what a job costs
+  // whatever its size (its read, its queue round trips, its last flush) is spread over more
+  // recipients. A smaller chunk keeps jobs of maxBatch, so a small campaign is spread over as many
+  // jobs, and their senders, as before.
+  const bigJob = Math.min(chunk, Math.max(1, Math.floor(jobRecipients / maxBatch)) * maxBatch);
   const audience = first.audience as Audience;
   const variables = JSON.stringify(recipientVariables(audience));
   const reward = JSON.stringify(first.reward);
@@ -50,7 +56,7 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
     const step = await deps.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('campaigns')
-        .select(['status', 'materialised_count', 'materialised_cursor', 'materialised_at'])
+        .select(['status', 'materialised_count', 'materialised_cursor', 'materialised_batches', 'materialised_at'])
         .where('id', '=', campaignId)
         .forUpdate()
         .executeTakeFirstOrThrow();
@@ -61,7 +67,8 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       const done = await sql<{ selected: number; last: string | null }>`
         with recipients as (
           select a."userId",
-                 (${row.materialised_count}::int + row_number() over (order by a."userId") - 1) / ${maxBatch}::int as batch_no
+                 ${row.materialised_batches}::int
+                   + (row_number() over (order by a."userId") - 1) / (case when count(*) over () = ${chunk}::int then ${bigJob}::int else ${maxBatch}::int end) as batch_no
           from ${page.as('a')}
         ), added as (
           insert into deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
@@ -80,20 +87,26 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       if (last !== null) await assignExperimentArms(trx, campaignId, { after: row.materialised_cursor, through: last });
       const count = row.materialised_count + selected;
       const finished = selected < chunk;
+      const batches = { from: row.materialised_batches, to: row.materialised_batches + Math.ceil(selected / (finished ? maxBatch : bigJob)) };
       await trx
         .updateTable('campaigns')
-        .set({ materialised_count: count, materialised_cursor: last ?? row.materialised_cursor, ...(finished ? { materialised_at: now, audience_size: count } : {}) })
+        .set({
+          materialised_count: count,
+          materialised_cursor: last ?? row.materialised_cursor,
+          materialised_batches: batches.to,
+          ...(finished ? { materialised_at: now, audience_size: count } : {}),
+        })
         .where('id', '=', campaignId)
         .execute();
       if (finished) {
         await appendAudit(trx, { traceId, actor: 'flywheel', channel: 'system', action: 'campaign.materialised', subjectType: 'campaign', subjectId: campaignId, data: { recipients: count }, at: now });
       }
-      return { from: row.materialised_count, count, finished };
+      return { batches, count, finished };
     });
     if (!step) break;
     chunks++;
     const batches: number[] = [];
-    for (let b = Math.floor(step.from / maxBatch); b * maxBatch < step.count; b++) batches.push(b);
+    for (let b = step.batches.from; b < step.batches.to; b++) batches.push(b);
     // Job ids are the batch's: queueing a batch again (a resumed chunk) adds nothing.
     // Attempts are counted per delivery (writeResults); the job's own attempts only bound
     // reruns, which a lost write can cost without any delivery being tried.

@@ -108,6 +108,15 @@ export const configSchema = z.strictObject({
     connectionsPerDownstream: z.number().int().min(1).max(4096).default(128).describe('keep-alive HTTP connections each process keeps per downstream origin'),
     sendersPerJob: z.number().int().min(1).max(256).default(8).describe('requests one delivery batch job keeps in flight at most (the fleet limiter decides how many run at all)'),
     materialiseChunk: z.number().int().min(100).max(100_000).default(10_000).describe('recipients one materialisation step writes in one transaction'),
+    jobRecipients: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(500)
+      .describe(
+        "recipients one delivery job of a large audience carries (a whole number of the channel's maxBatch, at least one): a full materialisation step is queued in jobs this big, a smaller one (a small audience, the last step) in jobs of maxBatch",
+      ),
     resultFlushMs: z.number().int().min(1).max(1000).default(20).describe('longest a delivery result waits before it is written to Postgres with others in one statement'),
     breaker: section({
       failures: z.number().int().min(1).default(5).describe('failed answers in a row (none, 5xx, 429) one worker process sees from a downstream that hold every send to it, fleet-wide'),

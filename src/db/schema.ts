@@ -148,6 +148,8 @@ export interface CampaignsTable {
   /** Recipients written so far by the launch's materialisation, and the last user id written (0016). */
   materialised_count: Generated<number>;
   materialised_cursor: string | null;
+  /** Batch jobs queued so far: the next chunk's first batch number (0016g). */
+  materialised_batches: Generated<number>;
   /** Set once every recipient has its delivery row. */
   materialised_at: Timestamp | null;
 }

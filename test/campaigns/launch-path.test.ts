@@ -93,11 +93,17 @@ describe('one launch path: the request queues the work, a worker materialises in
     const all = await rows(id);
     assert.equal(all.length, USERS);
     assert.equal(new Set(all.map((r) => r.user_id)).size, USERS);
-    // Batches are whole and numbered in order across chunks: 70 recipients each, the last one the rest.
+    // Batches are numbered in order across chunks, and a job's size is a whole number of maxBatch
+    // (70): a full chunk (980 recipients) in jobs of 490 (jobRecipients 500, rounded down), the last,
+    // smaller chunk in jobs of 70, its last one the rest.
     const sizes = new Map<number, number>();
     for (const r of all) sizes.set(r.batch_no, (sizes.get(r.batch_no) ?? 0) + 1);
-    const last = Math.ceil(USERS / 70) - 1;
-    assert.deepEqual([...sizes.keys()].sort((a, b) => a - b), Array.from({ length: last + 1 }, (_, i) => i));
-    for (const [batch, size] of sizes) assert.equal(size, batch === last ? USERS - 70 * last : 70, `batch ${batch}`);
+    const fullChunks = Math.floor(USERS / 980);
+    const rest = USERS - 980 * fullChunks;
+    const expected = [...Array.from({ length: 2 * fullChunks }, () => 490), ...Array.from({ length: Math.ceil(rest / 70) }, (_, i) => Math.min(70, rest - 70 * i))];
+    assert.deepEqual(
+      [...sizes].sort((a, b) => a[0] - b[0]),
+      expected.map((size, batch) => [batch, size]),
+    );
   });
 });

@@ -124,7 +124,7 @@ export function CampaignForm(props: { values: FormFields; errors: FieldErrors; c
             </option>
           </select>
         </Field>
-        <Field name="channel.maxBatch" label="Max batch" errors={e} hint="Messages per batch job (and per request in batch mode); default 100.">
+        <Field name="channel.maxBatch" label="Max batch" errors={e} hint="Messages per request in batch mode; a delivery job carries this many (a large audience's, several times this many); default 100.">
           <input type="number" {...control('channel.maxBatch', e)} value={v('channel.maxBatch')} min={1} max={1000} placeholder="100" />
         </Field>
         <Field name="channel.timeoutMs" label="Timeout (ms)" errors={e} hint="Default 5000.">
