@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { downstreamFailed } from '../campaign-runtime/downstream-breaker.js';
+import type { Sample } from '../campaign-runtime/samples.js';
 import { downstreamOf } from '../campaign-runtime/keys.js';
 import type { Deps } from '../deps.js';
 import { completeIfDone } from './complete.js';
 import { BatchResults } from './result-writer.js';
-import { type DeliveryRow, batchDeliveries, batchWork, hasOutstanding, recipientVariables } from './store.js';
+import { type DeliveryRow, batchDeliveries, batchWork, deliveryVariable, hasOutstanding } from './store.js';
 import { templateRenderer } from './template.js';
 
 export type BatchOutcome =
@@ -63,34 +64,34 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       leases.give(lease);
       return;
     }
-    const messages = group.map((d) => ({
+    const message = (d: DeliveryRow) => ({
       userId: d.user_id,
       idempotencyKey: `${campaign.id}:${d.user_id}`,
-      text: render({ ...recipientVariables(d), 'campaign.name': campaign.name, 'reward.mechanism': d.reward.mechanism, 'reward.amount': String(d.reward.amount) }),
+      text: render((name) => deliveryVariable(d, campaign.name, name)),
       reward: d.reward,
       arm: d.arm,
-    }));
-    const result = await deps.downstream.request(campaign.channel, campaign.channel_secret, {
-      campaignId: campaign.id,
-      idempotencyKey: perRequest === 1 ? messages[0]!.idempotencyKey : batchKey(campaign.id, group),
-      body: perRequest === 1 ? { campaignId: campaign.id, ...messages[0] } : { campaignId: campaign.id, messages },
     });
+    const result = await deps.downstream.request(
+      campaign.channel,
+      campaign.channel_secret,
+      perRequest === 1
+        ? { campaignId: campaign.id, idempotencyKey: `${campaign.id}:${group[0]!.user_id}`, body: { campaignId: campaign.id, ...message(group[0]!) } }
+        : { campaignId: campaign.id, idempotencyKey: batchKey(campaign.id, group), body: { campaignId: campaign.id, messages: group.map(message) } },
+    );
     // The lease goes back (a request abandoned unanswered may still be running at the downstream:
     // its slot stays taken a while longer), and the downstream's circuit breaker learns how it went:
     // enough failures in a row hold every worker's sends to it (the next acquire says so).
     await leases.answered(lease, { failed: downstreamFailed(result.status), inDoubt: result.inDoubt });
     const at = deps.clock.now();
     if (result.retryAfterSec !== null) await runtime.blockDownstream(host, result.retryAfterSec * 1000);
+    const sample: Sample = { at: at.getTime(), latencyMs: result.latencyMs, ok: result.ok };
+    if (result.status !== null) sample.status = result.status;
+    if (result.retryAfterSec !== null) sample.retryAfterMs = result.retryAfterSec * 1000;
+    if (group.length > 1) sample.messages = group.length;
+    const error = result.ok ? null : (result.error ?? 'failed');
     writer.add(
-      group.map((d) => ({ id: d.id, ok: result.ok, httpStatus: result.status, latencyMs: result.latencyMs, error: result.ok ? null : (result.error ?? 'failed'), at })),
-      {
-        at: at.getTime(),
-        latencyMs: result.latencyMs,
-        ok: result.ok,
-        ...(result.status === null ? {} : { status: result.status }),
-        ...(result.retryAfterSec === null ? {} : { retryAfterMs: result.retryAfterSec * 1000 }),
-        ...(group.length > 1 ? { messages: group.length } : {}),
-      },
+      group.map((d) => ({ id: d.id, ok: result.ok, httpStatus: result.status, latencyMs: result.latencyMs, error, at })),
+      sample,
     );
     if (result.ok) delivered += group.length;
     else failed += group.length;

@@ -1,5 +1,4 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { CampaignStatus, Database } from '../db/schema.js';
 import { deliverySummary, summaryBuckets } from './delivery-summary.js';
 
@@ -109,16 +108,36 @@ const batchRowsQuery = (db: Pick<ExpressionBuilder<Database, never>, 'selectFrom
     .where('deliveries.status', 'in', ['pending', 'retry'])
     .orderBy('deliveries.id');
 
-/** What a delivery's message may say of its recipient: the list audience's own values for them, then their user's and tenant's (which win). */
-export function recipientVariables(d: Pick<DeliveryRow, 'user_id' | 'variables' | 'user_name' | 'user_email' | 'tenant_id' | 'tenant_name'>): Record<string, string> {
-  return {
-    ...d.variables,
-    'user.id': d.user_id,
-    'user.name': d.user_name ?? '',
-    'user.email': d.user_email ?? '',
-    'tenant.id': d.tenant_id ?? '',
-    'tenant.name': d.tenant_name ?? '',
-  };
+/**
+ * A variable of a delivery's message (`user.name`, `reward.amount`, …): its user's and tenant's
+ * fields, its reward and the campaign's name, which win over the list audience's own values for
+ * the recipient. Looked up by name, not built as an object: it runs for every recipient.
+ */
+export function deliveryVariable(
+  d: Pick<DeliveryRow, 'user_id' | 'variables' | 'user_name' | 'user_email' | 'tenant_id' | 'tenant_name' | 'reward'>,
+  campaignName: string,
+  name: string,
+): string | undefined {
+  switch (name) {
+    case 'user.id':
+      return d.user_id;
+    case 'user.name':
+      return d.user_name ?? '';
+    case 'user.email':
+      return d.user_email ?? '';
+    case 'tenant.id':
+      return d.tenant_id ?? '';
+    case 'tenant.name':
+      return d.tenant_name ?? '';
+    case 'campaign.name':
+      return campaignName;
+    case 'reward.mechanism':
+      return d.reward.mechanism;
+    case 'reward.amount':
+      return String(d.reward.amount);
+    default:
+      return d.variables?.[name];
+  }
 }
 
 export async function batchDeliveries(db: Db, campaignId: string, batchNo: number) {
@@ -135,14 +154,13 @@ export async function batchWork(db: Db, campaignId: string, batchNo: number): Pr
   const row = await db
     .selectFrom('campaigns')
     .selectAll('campaigns')
-    .select((eb) => jsonArrayFrom(batchRowsQuery(eb, campaignId, batchNo)).as('pending'))
+    // In id order, which json_agg keeps only when told: a rerun groups the same recipients the same way.
+    .select((eb) => sql<DeliveryRow[]>`(select coalesce(json_agg(agg order by agg.id), '[]') from ${batchRowsQuery(eb, campaignId, batchNo)} as agg)`.as('pending'))
     .where('campaigns.id', '=', campaignId)
     .executeTakeFirst();
   if (!row) return undefined;
   const { pending, ...campaign } = row;
-  // Sent in id order whatever order json_agg kept: a rerun groups the same recipients the same way.
-  const rows = (pending as DeliveryRow[]).sort((a, b) => Number(a.id) - Number(b.id));
-  return { campaign: campaign as CampaignRow, pending: rows };
+  return { campaign: campaign as CampaignRow, pending };
 }
 
 /** One delivery's answer from the downstream, waiting to be written. */

@@ -33,10 +33,10 @@ type Part = string | { name: string };
 const compiled = new Map<string, Part[]>();
 
 /**
- * `renderTemplate` with the template parsed once: a campaign renders one template for
- * every recipient. Parsed templates are kept by their text (at most 256).
+ * `renderTemplate` with the template parsed once, its values looked up by name: a campaign
+ * renders one template for every recipient. Parsed templates are kept by their text (at most 256).
  */
-export function templateRenderer(template: string): (values: Readonly<Record<string, string>>) => string {
+export function templateRenderer(template: string): (value: (name: string) => string | undefined) => string {
   let parts = compiled.get(template);
   if (!parts) {
     parts = [];
@@ -50,9 +50,9 @@ export function templateRenderer(template: string): (values: Readonly<Record<str
     compiled.set(template, parts);
   }
   const fixed = parts;
-  return (values) => {
+  return (value) => {
     let out = '';
-    for (const part of fixed) out += typeof part === 'string' ? part : (values[part.name] ?? '');
+    for (const part of fixed) out += typeof part === 'string' ? part : (value(part.name) ?? '');
     return out;
   };
 }
