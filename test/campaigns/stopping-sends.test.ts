@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCampaign } from '../../src/campaigns/create.js';
 import { deliverBatch } from '../../src/campaigns/deliver-batch.js';
-import { campaignInputSchema } from '../../src/campaigns/input.js';
-import { startCampaign } from '../../src/campaigns/launch.js';
-import { materialise } from '../../src/campaigns/materialise.js';
 import { createTestContext, type TestContext } from '../support/deps.js';
+import { materialisedCampaign } from '../support/materialised.js';
 import { seedUsers } from '../support/seed-users.js';
 import { TestDownstream } from '../support/test-downstream.js';
 
@@ -28,15 +25,7 @@ describe('a delivery batch whose worker starts stopping', () => {
   // The pool handed the leases of an acquire that was out when the job's `stopping` signal fired to
   // the senders waiting for it, and they sent: a worker shutting down went on sending.
   it('sends nothing once the signal fires while its lease acquire is out, and gives the leases back', async () => {
-    const input = campaignInputSchema.parse({
-      name: 'stopping',
-      audience: { type: 'segment', filters: {} },
-      template: 'Hi',
-      channel: { url: downstream.url, secret: SECRET },
-    });
-    const campaign = await createCampaign(ctx.deps, input, 'olivia', 'trace-stopping');
-    await startCampaign(ctx.deps, campaign.id, 'trace-stopping', 'olivia', { by: 'policy' });
-    await materialise(ctx.deps, campaign.id, 'trace-stopping');
+    const campaign = await materialisedCampaign(ctx.deps, 'stopping', { url: downstream.url, secret: SECRET });
 
     const stopping = new AbortController();
     const redis = ctx.deps.redis;

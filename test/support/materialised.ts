@@ -20,15 +20,14 @@ export async function materialised(deps: Deps, campaignId: string): Promise<void
 
 /**
  * A running campaign to every user, its delivery rows written, started by the policy and
- * materialised here (no workers), to a channel nothing listens on: for tests of the rows alone.
+ * materialised here (no workers), to `channel` (by default one nothing listens on: for tests of the rows alone).
  */
-export async function materialisedCampaign(deps: Deps, name: string) {
-  const input = campaignInputSchema.parse({
-    name,
-    audience: { type: 'segment', filters: {} },
-    template: 'Hi',
-    channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
-  });
+export async function materialisedCampaign(
+  deps: Deps,
+  name: string,
+  channel: { url: string; secret: string } = { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
+) {
+  const input = campaignInputSchema.parse({ name, audience: { type: 'segment', filters: {} }, template: 'Hi', channel });
   const campaign = await createCampaign(deps, input, 'olivia', `trace-${name}`);
   await startCampaign(deps, campaign.id, `trace-${name}`, 'olivia', { by: 'policy' });
   await materialise(deps, campaign.id, `trace-${name}`);
