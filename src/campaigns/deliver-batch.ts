@@ -83,7 +83,6 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
     // enough failures in a row hold every worker's sends to it (the next acquire says so).
     await leases.answered(lease, { failed: downstreamFailed(result.status), inDoubt: result.inDoubt });
     const at = deps.clock.now();
-    if (result.retryAfterSec !== null) await runtime.blockDownstream(host, result.retryAfterSec * 1000);
     const sample: Sample = { at: at.getTime(), latencyMs: result.latencyMs, ok: result.ok };
     if (result.status !== null) sample.status = result.status;
     if (result.retryAfterSec !== null) sample.retryAfterMs = result.retryAfterSec * 1000;
@@ -95,6 +94,8 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
     );
     if (result.ok) delivered += group.length;
     else failed += group.length;
+    // After the result is queued: a refused hold fails the job, and the attempt it made still counts.
+    if (result.retryAfterSec !== null) await runtime.blockDownstream(host, result.retryAfterSec * 1000);
   };
 
   let next = 0;

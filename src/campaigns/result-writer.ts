@@ -155,8 +155,8 @@ export class BatchResults {
     return this.error !== null;
   }
 
+  /** Queued even after a failed flush: an answer that came in since is written if it can be, not sent again on the rerun. */
   add(results: readonly DeliveryResult[], sample: Sample): void {
-    if (this.failed) return;
     const done = this.writer.add(results, sample);
     if (this.flushes.has(done)) return;
     this.flushes.add(done);

@@ -47,7 +47,7 @@ describe('a batch job one of whose senders fails', () => {
     await redis.stop();
   });
 
-  it('fails only once every sender of the batch has stopped', async () => {
+  it('fails only once every sender of the batch has stopped, with every answer that came in written', async () => {
     const input = campaignInputSchema.parse({
       name: 'sender error',
       audience: { type: 'segment', filters: {} },
@@ -77,5 +77,16 @@ describe('a batch job one of whose senders fails', () => {
     );
     assert.ok(error instanceof Error, 'the job fails: Redis refuses its writes');
     assert.equal(settledWhileSending, false, `the job settled (${error.message}) while one of its requests was still at the downstream`);
+    // Both answers are in Postgres, the refused one's attempt too (it was lost with the hold's write).
+    const rows = await ctx.deps.db
+      .selectFrom('deliveries')
+      .select(['status', 'attempts', 'http_status'])
+      .where('campaign_id', '=', id)
+      .orderBy('http_status')
+      .execute();
+    assert.deepEqual(rows, [
+      { status: 'delivered', attempts: 1, http_status: 200 },
+      { status: 'retry', attempts: 1, http_status: 429 },
+    ]);
   });
 });
