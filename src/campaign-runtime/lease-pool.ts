@@ -129,7 +129,7 @@ export class LeasePool {
         }
         const now = Date.now();
         this.settle((w) => now - w.since >= MAX_WAIT_MS, { stop: 'held' });
-        const wait = retryWaitMs(attempt, got.ok ? 0 : got.retryInMs);
+        const wait = got.ok ? retryWaitMs(attempt, 0) : retryWaitMs(attempt, got.retryInMs, got.reason);
         if (!got.ok && got.reason === 'concurrency') {
           // Leases given back while it was out free slots: ask again at once, carrying them.
           if (this.released.length === 0) await this.sleepUntilSlot(wait);
