@@ -64,7 +64,7 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       const now = deps.clock.now();
       let page = audienceQuery(trx, audience).orderBy('users.id').limit(chunk);
       if (row.materialised_cursor !== null) page = page.where('users.id', '>', row.materialised_cursor);
-      const done = await sql<{ selected: number; last: string | null }>`
+      const done = await sql<{ selected: number; last: string | null; nextBatch: number }>`
         with recipients as (
           select a."userId",
                  ${row.materialised_batches}::int
@@ -81,13 +81,14 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
           insert into campaign_delivery_counts as k (campaign_id, pending)
           select ${campaignId}, count(*) from added
           on conflict (campaign_id) do update set pending = k.pending + excluded.pending
-        ) select (select count(*)::int from recipients) as selected, (select max("userId") from recipients) as last, (select count(*) from added) as added`.execute(trx);
-      const { selected, last } = done.rows[0]!;
+        ) select (select count(*)::int from recipients) as selected, (select max("userId") from recipients) as last,
+                   (select coalesce(max(batch_no) + 1, ${row.materialised_batches}::int)::int from recipients) as "nextBatch", (select count(*) from added) as added`.execute(trx);
+      const { selected, last, nextBatch } = done.rows[0]!;
       // A campaign with an experiment: each recipient of this chunk gets its arm and that arm's reward.
       if (last !== null) await assignExperimentArms(trx, campaignId, { after: row.materialised_cursor, through: last });
       const count = row.materialised_count + selected;
       const finished = selected < chunk;
-      const batches = { from: row.materialised_batches, to: row.materialised_batches + Math.ceil(selected / (finished ? maxBatch : bigJob)) };
+      const batches = { from: row.materialised_batches, to: nextBatch };
       await trx
         .updateTable('campaigns')
         .set({
