@@ -64,9 +64,10 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       leases.give(lease);
       return;
     }
+    const key = (d: DeliveryRow) => `${campaign.id}:${d.user_id}`;
     const message = (d: DeliveryRow) => ({
       userId: d.user_id,
-      idempotencyKey: `${campaign.id}:${d.user_id}`,
+      idempotencyKey: key(d),
       text: render((name) => deliveryVariable(d, campaign.name, name)),
       reward: d.reward,
       arm: d.arm,
@@ -75,7 +76,7 @@ export async function deliverBatch(deps: Deps, job: { campaignId: string; batchN
       campaign.channel,
       campaign.channel_secret,
       perRequest === 1
-        ? { campaignId: campaign.id, idempotencyKey: `${campaign.id}:${group[0]!.user_id}`, body: { campaignId: campaign.id, ...message(group[0]!) } }
+        ? { campaignId: campaign.id, idempotencyKey: key(group[0]!), body: { campaignId: campaign.id, ...message(group[0]!) } }
         : { campaignId: campaign.id, idempotencyKey: batchKey(campaign.id, group), body: { campaignId: campaign.id, messages: group.map(message) } },
     );
     // The lease goes back (a request abandoned unanswered may still be running at the downstream:
