@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describeConnectError } from './connect-errors.js';
@@ -54,6 +53,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     lock = lockFolder(options.pgliteDir);
   }
   try {
+    // Loaded only here: processes on Postgres (every deployed one) do not carry PGlite's module.
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = new PGlite(inMemory ? undefined : options.pgliteDir, {
       parsers: { 20: (value: string) => Number(value) },
     });
