@@ -51,8 +51,17 @@ export function postgresCpuSec(): number {
 
 /** VmRSS of a process in MB; 0 when it is gone. */
 export function rssMb(pid: number): number {
+  return statusMb(pid, 'VmRSS');
+}
+
+/** The most RSS a process has had since it started (the kernel's high-water mark: no spike between two samples is missed). */
+export function peakRssMb(pid: number): number {
+  return statusMb(pid, 'VmHWM');
+}
+
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -96,10 +105,14 @@ export interface BenchDownstream {
   stats(query?: { from: number; to: number; bucketMs: number }): Promise<BenchDownstreamStats>;
 }
 
-/** bench/downstream/server.ts in a process of its own; `args` are its command-line flags (e.g. `--max-queue-ms`). */
-export async function startDownstream(secret: string, args: readonly string[] = []): Promise<BenchDownstream> {
+/**
+ * bench/downstream/server.ts in a process of its own; `args` are its command-line flags (e.g. `--max-queue-ms`).
+ * `ownSession`: in a session of its own as well (see big-campaign.ts).
+ */
+export async function startDownstream(secret: string, args: readonly string[] = [], { ownSession = false } = {}): Promise<BenchDownstream> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/downstream/server.ts', '--secret', secret, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: ownSession,
   });
   let out = '';
   for await (const chunk of child.stdout!) {
