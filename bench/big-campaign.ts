@@ -1,7 +1,8 @@
 // Target 5 of issue #16: one campaign to a large audience (default 1,000,000), measured from
 // outside as an operator would see it:
 //   - the launch request's time (POST /launch; the policy allows it, a worker materialises);
-//   - materialisation rows/s (from the first delivery row to `materialised_at`, and from the launch);
+//   - materialisation rows/s (from the first delivery row to `materialised_at`, and from the launch),
+//     against one plain INSERT … SELECT of the same rows after the campaign, in the same run;
 //   - the peak RSS of the web and the worker process (the kernel's VmHWM; also sampled every 250 ms);
 //   - the time of API reads of the campaign's progress (GET /campaigns/:id), every 100 ms while it runs,
 //     with two baselines read in the same ticks (in turn first): GET /readyz (one Postgres `select 1`
@@ -207,6 +208,18 @@ try {
   const finished = Date.now();
   const cpu1 = cpuAt();
   const peak = { web: peakRssMb(web.child.pid!), worker: peakRssMb(worker.child.pid!) };
+
+  // What this Postgres takes at all, in the same run: the same rows in one plain INSERT … SELECT into
+  // a copy of deliveries (its indexes and defaults, no foreign keys), with nothing else running.
+  note('baseline: one INSERT … SELECT of the same rows');
+  await sql`create table bench_deliveries (like deliveries including all)`.execute(ctx.deps.db);
+  const insertStarted = performance.now();
+  const inserted = await sql`
+    insert into bench_deliveries (campaign_id, user_id, batch_no, status, variables, reward, updated_at)
+    select ${id}, u.id, (row_number() over (order by u.id) - 1) / ${MAX_BATCH}::int, 'pending', '{}'::jsonb, '{}'::jsonb, now()
+    from users u order by u.id`.execute(ctx.deps.db);
+  const insertSec = (performance.now() - insertStarted) / 1000;
+  const insertedRows = Number(inserted.numAffectedRows ?? 0n);
   const rows = await ctx.deps.db.selectFrom('campaigns').select(['materialised_count', 'materialised_at']).where('id', '=', id).executeTakeFirstOrThrow();
   const materialised = rows.materialised_count;
   const matSec = materialisedAt === null ? null : (materialisedAt - launchedAt) / 1000;
@@ -225,6 +238,10 @@ try {
   );
   log(
     `| materialisation, first row seen to materialised_at (polled every ~100 ms) | ${f(firstSec, 2)} s = ${f(firstSec ? materialised / firstSec : null)} rows/s | |`,
+  );
+  const plainRate = insertedRows / insertSec;
+  log(
+    `| baseline: one plain INSERT … SELECT of ${f(insertedRows)} such rows, after the campaign | ${f(insertSec, 2)} s = ${f(plainRate)} rows/s; materialisation / this = ${matSec ? (materialised / matSec / plainRate).toFixed(2) : 'n/a'} | |`,
   );
   log(`| web peak RSS (VmHWM) | ${peak.web.toFixed(1)} MB (sampled every 250 ms: ${rss.web.toFixed(1)} MB) | < 150 MB |`);
   log(`| worker peak RSS (VmHWM) | ${peak.worker.toFixed(1)} MB (sampled every 250 ms: ${rss.worker.toFixed(1)} MB) | < 150 MB |`);
