@@ -9,7 +9,7 @@
 //     and one Redis PING at once, the least I/O a read of Postgres and Redis can do) and GET /healthz
 //     (no I/O: HTTP and the scheduler of this 2-core machine alone), and this process's own event-loop
 //     delay (a late timer here would be counted in every figure).
-// Processes as the Procfile runs them (`node dist/src/entry/web.js`, the worker line with its heap
+// Processes as the Procfile runs them (`node dist/src/entry/web.js`, the worker line with its
 // flags), compiled with tsconfig.build.json into .scratch/; a no-op downstream
 // (bench/downstream/server.ts); a Postgres schema and Redis prefix of its own, removed at the end.
 // Web, worker and downstream each run in a session of their own, as separate dynos and a remote
@@ -250,8 +250,10 @@ try {
   const ms = (v: Read[], materialising?: boolean) => v.filter((r) => materialising === undefined || r.materialising === materialising).map((r) => r.ms);
   const times = (v: number[]) => `p50 ${f(percentile(v, 50), 1)} ms, p99 ${f(percentile(v, 99), 1)} ms, max ${f(Math.max(...v), 1)} ms`;
   const p99Ratio = (a: number[], b: number[]) => ((percentile(a, 99) ?? Number.NaN) / (percentile(b, 99) ?? Number.NaN)).toFixed(2);
-  const phases = (v: Read[]) =>
-    `materialising: p99 ${f(percentile(ms(v, true), 99), 1)} ms (${ms(v, true).length}); after: p99 ${f(percentile(ms(v, false), 99), 1)} ms (${ms(v, false).length})`;
+  const phases = (v: Read[]) => {
+    const [during, after] = [ms(v, true), ms(v, false)];
+    return `materialising: p99 ${f(percentile(during, 99), 1)} ms (${during.length}); after: p99 ${f(percentile(after, 99), 1)} ms (${after.length})`;
+  };
   log(`| progress reads (GET /campaigns/:id, ${reads.progress.length} while it ran) | ${times(ms(reads.progress))} | p99 < 20 ms |`);
   log(
     `| baseline: GET /readyz (Postgres \`select 1\` and Redis PING at once), same ticks | ${times(ms(reads.readyz))}; progress p99 / this p99 = ${p99Ratio(ms(reads.progress), ms(reads.readyz))} | |`,

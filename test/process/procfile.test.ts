@@ -50,7 +50,7 @@ describe('Procfile processes', () => {
   it("keeps the worker's WebAssembly on Liftoff, whose peak RSS stayed under 150 MB (issue #16)", () => {
     // undici parses HTTP with llhttp compiled to WebAssembly. V8 tiers its one large function up to
     // TurboFan a second or two into a campaign; the register allocator's zone took ~36 MB for ~0.5 s,
-    // which took the worker's peak RSS to 151–154 MB. On Liftoff the worker also spent less CPU per
+    // which took the worker's peak RSS (VmHWM) to 148–154 MB. On Liftoff the worker also spent less CPU per
     // single-mode delivery (bench/RESULTS.md).
     assert.match(readProcfile().worker ?? '', /--liftoff-only\b/, 'worker lacks --liftoff-only');
   });
