@@ -6,7 +6,6 @@ import type { Logger } from '../logger.js';
  * so a process type with no work must wait rather than end.
  */
 export function idleUntilSignal(logger: Logger, reason: string): void {
-  logger.warn(reason);
   const keepAlive = setInterval(() => {}, 2 ** 30);
   const stop = (signal: NodeJS.Signals) => {
     clearInterval(keepAlive);
@@ -15,4 +14,6 @@ export function idleUntilSignal(logger: Logger, reason: string): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Said once a signal would be handled: a supervisor may stop it the moment it reads this.
+  logger.warn(reason);
 }

@@ -16,9 +16,6 @@ const http = await listen(deps);
 const { telegram } = deps.config;
 const bot = telegram.enabled && telegram.botToken && !telegram.webhookSecret ? createBot(deps) : null;
 if (bot) void bot.start({ allowed_updates: ['message', 'callback_query'] }).catch((error: unknown) => deps.logger.error({ err: error }, 'Telegram polling stopped'));
-deps.logger.info({ port: http.port, queues: workers.queues, database: deps.dbKind }, `Flywheel running on http://localhost:${http.port}`);
-// Printed, not logged: the run's token is for the person at the terminal, never for log storage.
-process.stderr.write(`${loginBanner(deps.config, http.port, runToken).join('\n')}\n`);
 onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, async () => {
   await http.close();
   if (bot) await bot.stop();
@@ -28,3 +25,7 @@ onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, asy
   await deps.close();
   await stopLocalRedis();
 });
+// Ready only once a SIGTERM would be a graceful shutdown: a supervisor may stop it the moment it reads this.
+deps.logger.info({ port: http.port, queues: workers.queues, database: deps.dbKind }, `Flywheel running on http://localhost:${http.port}`);
+// Printed, not logged: the run's token is for the person at the terminal, never for log storage.
+process.stderr.write(`${loginBanner(deps.config, http.port, runToken).join('\n')}\n`);

@@ -7,7 +7,6 @@ const { deps } = await boot({ process: 'worker', singleProcess: false });
 const connection = await connectRedis(deps.redisTarget, 'worker', (error) => deps.logger.error({ err: error }, 'worker redis error'));
 const workers = startWorkers(deps, connection);
 const schedulers = keepSchedulers(deps.queues, deps.redis, deps.config, (error) => deps.logger.warn({ err: error }, 'scheduler check failed'));
-deps.logger.info({ queues: workers.queues }, 'worker started');
 onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, async () => {
   schedulers.stop();
   const outcome = await workers.close();
@@ -15,3 +14,5 @@ onShutdown(deps.logger, (deps.config.workers.shutdownTimeoutSec + 5) * 1000, asy
   await connection.quit().catch(() => connection.disconnect());
   await deps.close();
 });
+// Ready only once a SIGTERM would be a graceful shutdown: a supervisor may stop it the moment it reads this.
+deps.logger.info({ queues: workers.queues }, 'worker started');

@@ -2,41 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withRunToken } from '../../src/entry/login-banner.js';
 import { parseConfig } from '../../src/config/load.js';
-import { testConfigTree } from '../support/deps.js';
-import { runEntry, writeConfigFile } from '../support/entry-process.js';
+import { entryConfig, runEntry } from '../support/entry-process.js';
 import type { RunningProcess } from '../support/procfile.js';
-import { createSchema, deleteRedisPrefix, TEST_DATABASE_URL, uniqueName } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('npm start says where to log in and with which token', { timeout: 400_000 }, () => {
-  let schema: Awaited<ReturnType<typeof createSchema>>;
-  const prefix = uniqueName('fwstart');
-  let configPath: string;
+  let files: Awaited<ReturnType<typeof entryConfig>>;
   const running: RunningProcess[] = [];
 
   before(async () => {
-    schema = await createSchema();
-    const url = new URL(TEST_DATABASE_URL);
-    url.searchParams.set('options', `-c search_path=${schema.schema}`);
-    configPath = writeConfigFile(
-      testConfigTree(prefix, url.toString(), {
-        server: { port: 0 },
-        auth: { tokens: [], adminToken: '${FLYWHEEL_ADMIN_TOKEN:-}' },
-        logging: { level: 'info' },
-        ops: { enabled: false },
-        growth: { enabled: false },
-        beta: { enabled: false },
-      }),
-    );
+    files = await entryConfig('fwstart', { auth: { tokens: [], adminToken: '${FLYWHEEL_ADMIN_TOKEN:-}' } });
   });
   after(async () => {
     for (const p of running) p.signal('SIGKILL');
-    await deleteRedisPrefix(prefix);
-    await schema.drop();
+    await files.drop();
   });
 
   async function start(env: Record<string, string>) {
-    const p = runEntry('start', { FLYWHEEL_CONFIG: configPath, ...env });
+    const p = runEntry('start', { FLYWHEEL_CONFIG: files.path, ...env });
     running.push(p);
     await waitFor(() => /Dashboard login: (\S+)\/login/.test(p.output()) || p.child.exitCode !== null, { what: 'the login line', timeoutMs: 60_000 });
     const base = /Dashboard login: (\S+)\/login/.exec(p.output())?.[1];
@@ -79,7 +62,7 @@ describe('npm start says where to log in and with which token', { timeout: 400_0
   });
 
   it('stops with the reason when the admin token is under 16 characters', async () => {
-    const p = runEntry('start', { FLYWHEEL_CONFIG: configPath, FLYWHEEL_ADMIN_TOKEN: 'short' });
+    const p = runEntry('start', { FLYWHEEL_CONFIG: files.path, FLYWHEEL_ADMIN_TOKEN: 'short' });
     running.push(p);
     assert.equal(await p.exited, 1);
     assert.match(p.output(), /auth\.adminToken: FLYWHEEL_ADMIN_TOKEN must be at least 16 characters/);
