@@ -2,18 +2,38 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Audience } from './input.js';
 
+/**
+ * `column = any(values)`, the values in one array parameter: an `in` list takes a bind parameter
+ * per value, and a statement takes at most 65,535 (a list audience may hold 200,000 ids).
+ */
+const anyOf = (column: string, values: readonly string[]) => sql<boolean>`${sql.ref(column)} = any(${values}::text[])`;
+
 /** The users an audience selects, as a query (ids, names, tenants). */
 export function audienceQuery(db: Kysely<Database>, audience: Audience) {
   let query = db
     .selectFrom('users')
     .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
     .select(['users.id as userId', 'users.name as userName', 'users.email as userEmail', 'tenants.id as tenantId', 'tenants.name as tenantName']);
-  if (audience.type === 'list') return query.where('users.id', 'in', audience.userIds);
+  if (audience.type === 'list') return query.where(anyOf('users.id', audience.userIds));
   const { tenantIds, plans, userAttributes } = audience.filters;
-  if (tenantIds) query = query.where('tenants.id', 'in', tenantIds);
-  if (plans) query = query.where('tenants.plan', 'in', plans);
+  if (tenantIds) query = query.where(anyOf('tenants.id', tenantIds));
+  if (plans) query = query.where(anyOf('tenants.plan', plans));
   if (userAttributes) query = query.where(sql<boolean>`users.attributes @> ${JSON.stringify(userAttributes)}::jsonb`);
   return query;
+}
+
+/**
+ * What the API shows of an audience (kept as campaigns.audience_summary): a list's ids are counted,
+ * not listed (up to 200,000 of them), and its per-recipient variables, which can hold personal
+ * links (Beta invitations), only counted.
+ */
+export function audienceSummary(audience: Audience): Record<string, unknown> {
+  if (audience.type !== 'list') return audience;
+  return {
+    type: 'list',
+    listed: audience.userIds.length,
+    ...(audience.variables ? { variables: `[${Object.keys(audience.variables).length} recipients]` } : {}),
+  };
 }
 
 export async function audienceSize(db: Kysely<Database>, audience: Audience): Promise<number> {
@@ -27,11 +47,8 @@ export async function audienceSize(db: Kysely<Database>, audience: Audience): Pr
 /** Ids in an explicit list that are not known users (a typo should not silently shrink a campaign). */
 export async function unknownListedUsers(db: Kysely<Database>, audience: Audience): Promise<string[]> {
   if (audience.type !== 'list') return [];
-  const known = new Set<string>();
-  for (let i = 0; i < audience.userIds.length; i += 10_000) {
-    const rows = await db.selectFrom('users').select('id').where('id', 'in', audience.userIds.slice(i, i + 10_000)).execute();
-    for (const row of rows) known.add(row.id);
-  }
+  const rows = await db.selectFrom('users').select('id').where(anyOf('id', audience.userIds)).execute();
+  const known = new Set(rows.map((row) => row.id));
   return audience.userIds.filter((id) => !known.has(id));
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
-import { audienceSize, unknownListedUsers } from './audience.js';
+import { audienceSize, audienceSummary, unknownListedUsers } from './audience.js';
 import type { CampaignInput } from './input.js';
 import { getCampaign } from './store.js';
 
@@ -33,6 +33,7 @@ export async function createCampaign(deps: Deps, input: CampaignInput, by: strin
         name: input.name,
         status: 'draft',
         audience: JSON.stringify(input.audience),
+        audience_summary: JSON.stringify(audienceSummary(input.audience)),
         template: input.template,
         reward: JSON.stringify(input.reward),
         channel: JSON.stringify(channel),

@@ -7,7 +7,7 @@ import { assignExperimentArms } from '../growth/materialise.js';
 import { audienceQuery } from './audience.js';
 import { completeIfDone } from './complete.js';
 import type { Audience } from './input.js';
-import { getCampaign } from './store.js';
+import { getCampaign, getCampaignAudience } from './store.js';
 
 export const materialiseJobId = (campaignId: string) => `materialise-${campaignId}`;
 
@@ -48,7 +48,7 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
   // recipients. A smaller chunk keeps jobs of maxBatch, so a small campaign is spread over as many
   // jobs, and their senders, as before.
   const bigJob = Math.min(chunk, Math.max(1, Math.floor(jobRecipients / maxBatch)) * maxBatch);
-  const audience = first.audience as Audience;
+  const audience = (await getCampaignAudience(deps.db, campaignId))!;
   const variables = JSON.stringify(recipientVariables(audience));
   const reward = JSON.stringify(first.reward);
   let chunks = 0;

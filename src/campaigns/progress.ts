@@ -2,9 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { deliverySummaryCounts } from './delivery-summary.js';
-import type { CampaignRow } from './store.js';
 import { RATE_WINDOW_MS, type RateSubject, rateAndEta, rateWindow } from './rate-eta.js';
-import { getCampaign } from './store.js';
+import { CAMPAIGN_COLUMNS, type CampaignRow, getCampaign } from './store.js';
 
 /** A campaign as the API shows it: never its signature secret. */
 export function campaignView(c: CampaignRow) {
@@ -14,8 +13,8 @@ export function campaignView(c: CampaignRow) {
     name: c.name,
     status: c.status,
     statusReason: c.status_reason,
-    // Per-recipient variables can hold personal links (Beta invitations): only their count is shown.
-    audience: 'variables' in c.audience ? { ...c.audience, variables: `[${Object.keys((c.audience.variables as object | undefined) ?? {}).length} recipients]` } : c.audience,
+    // A list's ids counted, its per-recipient variables (personal links) never shown: audienceSummary.
+    audience: c.audience_summary,
     audienceSize: c.audience_size,
     /** Recipients written by the launch's materialisation so far; `done` once all are in. */
     materialisation: { recipients: c.materialised_count, done: c.materialised_at !== null },
@@ -88,7 +87,7 @@ export async function campaignWithProgress(db: Kysely<Database>, id: string, now
   const lastSecond = sql`floor(extract(epoch from least(c.finished_at, ${now}::timestamptz)))::bigint`;
   const row = await db
     .selectFrom('campaigns as c')
-    .selectAll('c')
+    .select(CAMPAIGN_COLUMNS)
     .select([
       sql<unknown>`(select json_build_object('pending', s.pending, 'retry', s.retry, 'delivered', s.delivered, 'dead', s.dead, 'recent', s.recent_delivered)
                     from delivery_summaries s where s.campaign_id = c.id)`.as('progress_summary'),

@@ -1,16 +1,59 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
-import type { CampaignStatus, Database } from '../db/schema.js';
+import type { CampaignStatus, CampaignsTable, Database } from '../db/schema.js';
+import type { Audience } from './input.js';
 import { deliverySummary, summaryBuckets } from './delivery-summary.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Every column of a campaign but its audience, which a list makes megabytes of JSON (200,000 ids
+ * and their variables): a batch job, the Ops agent's cycle and a progress poll each read the row,
+ * and fetched and parsed all of it (0.3-0.5 s a read at 200,000). audience_summary is what is shown.
+ */
+export const CAMPAIGN_COLUMNS = [
+  'id',
+  'name',
+  'status',
+  'audience_summary',
+  'template',
+  'reward',
+  'channel',
+  'channel_secret',
+  'start_at',
+  'max_attempts',
+  'audience_size',
+  'status_reason',
+  'approval_id',
+  'trace_id',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'launched_at',
+  'finished_at',
+  'limits_cap',
+  'materialised_count',
+  'materialised_cursor',
+  'materialised_batches',
+  'materialised_at',
+] as const satisfies readonly (keyof CampaignsTable)[];
+/** A column added to the table and not to CAMPAIGN_COLUMNS fails to compile here. */
+export type CampaignColumnsComplete = Exclude<keyof CampaignsTable, 'audience' | (typeof CAMPAIGN_COLUMNS)[number]> extends never ? true : never;
+const campaignColumnsComplete: CampaignColumnsComplete = true;
+void campaignColumnsComplete;
+
 export async function getCampaign(db: Db, id: string) {
-  return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('campaigns').select(CAMPAIGN_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 export type CampaignRow = NonNullable<Awaited<ReturnType<typeof getCampaign>>>;
 
+/** A campaign's audience as it was created (materialisation, a launch's content hash). */
+export async function getCampaignAudience(db: Db, id: string): Promise<Audience | undefined> {
+  const row = await db.selectFrom('campaigns').select('audience').where('id', '=', id).executeTakeFirst();
+  return row?.audience as Audience | undefined;
+}
+
 export async function listCampaigns(db: Db, filter: { status?: CampaignStatus[]; limit: number; offset: number }) {
-  let query = db.selectFrom('campaigns').selectAll();
+  let query = db.selectFrom('campaigns').select(CAMPAIGN_COLUMNS);
   if (filter.status?.length) query = query.where('status', 'in', filter.status);
   return query.orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
@@ -153,7 +196,7 @@ export type DeliveryRow = Awaited<ReturnType<typeof batchDeliveries>>[number];
 export async function batchWork(db: Db, campaignId: string, batchNo: number): Promise<{ campaign: CampaignRow; pending: DeliveryRow[] } | undefined> {
   const row = await db
     .selectFrom('campaigns')
-    .selectAll('campaigns')
+    .select(CAMPAIGN_COLUMNS)
     // In id order, which json_agg keeps only when told: a rerun groups the same recipients the same way.
     .select((eb) => sql<DeliveryRow[]>`(select coalesce(json_agg(agg order by agg.id), '[]') from ${batchRowsQuery(eb, campaignId, batchNo)} as agg)`.as('pending'))
     .where('campaigns.id', '=', campaignId)

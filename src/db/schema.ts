@@ -128,7 +128,10 @@ export interface CampaignsTable {
   id: string;
   name: string;
   status: CampaignStatus;
+  /** Read only where it is used (getCampaignAudience): a list holds up to 200,000 ids. */
   audience: JSONColumnType<Record<string, unknown>>;
+  /** What the API shows of the audience (0016h): a list's ids counted, its variables never shown. */
+  audience_summary: JSONColumnType<Record<string, unknown>>;
   template: string;
   reward: JSONColumnType<{ mechanism: string; amount: number }>;
   channel: JSONColumnType<{ url: string; headers: Record<string, string>; mode: 'single' | 'batch'; maxBatch: number; timeoutMs: number }>;

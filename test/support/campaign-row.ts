@@ -11,6 +11,7 @@ export function campaignRow(
 ): Insertable<CampaignsTable> {
   return {
     audience: JSON.stringify({ type: 'segment', filters: {} }),
+    audience_summary: JSON.stringify({ type: 'segment', filters: {} }),
     template: 'Hi',
     reward: JSON.stringify({ mechanism: 'none', amount: 0 }),
     channel: JSON.stringify({ url: 'http://127.0.0.1:9/', headers: {}, mode: 'single', maxBatch: 100, timeoutMs: 5000 }),

@@ -11,7 +11,7 @@ export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'scheduled', 'run
 const Audience = z.union([
   z.object({
     type: z.literal('list'),
-    userIds: z.array(z.string()),
+    listed: z.number().int().openapi({ description: 'how many user ids the list holds; the ids are not shown (up to 200,000), each has its delivery row once launched' }),
     variables: z.string().optional().openapi({ description: 'per-recipient variables are never shown: "[N recipients]"' }),
   }),
   z.object({
