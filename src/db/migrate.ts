@@ -1,9 +1,10 @@
 import { type DatabaseIntrospector, type Kysely, sql, type TableMetadata } from 'kysely';
-import { type MigrationResultSet, Migrator } from 'kysely/migration';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 
 /**
- * Applies every pending migration; running it again changes nothing. The
+ * Applies every pending migration (of `set`: a migration's test first builds the schema it finds);
+ * running it again changes nothing. The
  * migrator's own tables are pinned to the session's current schema: Kysely's
  * introspection otherwise finds them in any schema of the database (another
  * tenant's or test's) and then fails to lock a table that is not on the search_path.
@@ -16,13 +17,13 @@ import { migrations } from '../../migrations/index.js';
  * schema) waits for it for up to an hour. Inside one transaction lock, migrations and unlock
  * share a server connection.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Kysely<any>, set: Record<string, Migration> = migrations): Promise<MigrationResultSet> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema ?? 'public';
   return db.transaction().execute(async (trx) => {
     const migrator = new Migrator({
       db: withSchemaIntrospection(trx, schema),
-      provider: { getMigrations: async () => migrations },
+      provider: { getMigrations: async () => set },
       migrationTableSchema: schema,
       // Migrations are numbered by issue (WORKFLOW.md) and land in any order: 0011 may arrive after 0012 ran.
       allowUnorderedMigrations: true,

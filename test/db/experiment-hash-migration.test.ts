@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -13,9 +12,7 @@ describe('migration 0012_experiment_hash', () => {
     const handle = await openDatabase({ url: TEST_DATABASE_URL, pgliteDir: '', poolSize: 2, schema });
     try {
       const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= '0007_growth'));
-      const old = new Migrator({ db: handle.db, provider: { getMigrations: async () => before }, migrationTableSchema: schema });
-      const applied = await old.migrateToLatest();
-      assert.equal(applied.error, undefined);
+      await migrateToLatest(handle.db, before);
       // An experiment row as 0007 stored it: its allocation has no hash.
       await sql`alter table experiments drop constraint if exists experiments_campaign_id_fkey`.execute(handle.db);
       await sql`insert into experiments (id, campaign_id, key, goal_event, revenue_event, revenue_property, attribution_window_sec, control_arm, arms, allocation, allocation_mode, control_floor, min_sample_per_arm, trace_id, created_by, created_at, updated_at)
