@@ -11,8 +11,27 @@ import { getCampaign, getCampaignAudience } from './store.js';
 
 export const materialiseJobId = (campaignId: string) => `materialise-${campaignId}`;
 
-/** Per-recipient extra variables of a list audience, kept with each delivery; the recipient's own fields (`user.name`, …) are read at sending (store.ts) and win over them. */
-const recipientVariables = (audience: Audience) => (audience.type === 'list' ? (audience.variables ?? {}) : {});
+/**
+ * The per-recipient extra variables of the listed users in `ids`, kept with each delivery; the
+ * recipient's own fields (`user.name`, …) are read at sending (store.ts) and win over them.
+ */
+function listVariables(audience: Audience & { type: 'list' }, ids: readonly string[]): Record<string, Record<string, string>> {
+  const all = audience.variables;
+  if (!all) return {};
+  const out: Record<string, Record<string, string>> = {};
+  for (const id of ids) if (all[id]) out[id] = all[id];
+  return out;
+}
+
+/**
+ * A list audience's ids, each once, in Postgres's order of user ids (the chunks' keyset order):
+ * each chunk takes the next slice of them, so a statement carries a chunk's ids and variables
+ * rather than the whole list (up to 200,000 ids and their variables, parsed again in every chunk).
+ */
+async function listedInOrder(deps: Deps, audience: Audience & { type: 'list' }): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`select distinct id from unnest(${audience.userIds}::text[]) as id order by id`.execute(deps.db);
+  return rows.map((r) => r.id);
+}
 
 /** Queues the launch's materialisation unless a live job for it exists already. */
 export async function enqueueMaterialise(deps: Deps, campaignId: string, traceId: string): Promise<boolean> {
@@ -49,7 +68,7 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
   // jobs, and their senders, as before.
   const bigJob = Math.min(chunk, Math.max(1, Math.floor(jobRecipients / maxBatch)) * maxBatch);
   const audience = (await getCampaignAudience(deps.db, campaignId))!;
-  const variables = JSON.stringify(recipientVariables(audience));
+  const listed = audience.type === 'list' ? await listedInOrder(deps, audience) : null;
   const reward = JSON.stringify(first.reward);
   let chunks = 0;
   for (;;) {
@@ -62,7 +81,14 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
         .executeTakeFirstOrThrow();
       if (row.materialised_at || ['cancelled', 'completed', 'failed'].includes(row.status)) return null;
       const now = deps.clock.now();
-      let page = audienceQuery(trx, audience).orderBy('users.id').limit(chunk);
+      // A list: the next slice of its ids after the cursor (a slice's last id, or a user written before).
+      const from = listed && row.materialised_cursor !== null ? listed.indexOf(row.materialised_cursor) + 1 : 0;
+      const slice = listed?.slice(from, from + chunk);
+      const variables = JSON.stringify(audience.type === 'list' && slice ? listVariables(audience, slice) : {});
+      let page = audienceQuery(trx, slice ? { type: 'list', userIds: slice } : audience)
+        .orderBy('users.id')
+        .limit(chunk);
+      // Also for a list: a slice found from a cursor the list does not hold still writes no user twice.
       if (row.materialised_cursor !== null) page = page.where('users.id', '>', row.materialised_cursor);
       const done = await sql<{ selected: number; last: string | null; nextBatch: number }>`
         with recipients as (
@@ -87,13 +113,15 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       // A campaign with an experiment: each recipient of this chunk gets its arm and that arm's reward.
       if (last !== null) await assignExperimentArms(trx, campaignId, { after: row.materialised_cursor, through: last });
       const count = row.materialised_count + selected;
-      const finished = selected < chunk;
+      // A list's slice may hold ids that are no user (any more): it is done at the end of the list.
+      const finished = listed && slice ? from + slice.length >= listed.length : selected < chunk;
+      const cursor = slice?.length ? slice[slice.length - 1]! : (last ?? row.materialised_cursor);
       const batches = { from: row.materialised_batches, to: nextBatch };
       await trx
         .updateTable('campaigns')
         .set({
           materialised_count: count,
-          materialised_cursor: last ?? row.materialised_cursor,
+          materialised_cursor: cursor,
           materialised_batches: batches.to,
           ...(finished ? { materialised_at: now, audience_size: count } : {}),
         })

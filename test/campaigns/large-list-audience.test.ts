@@ -92,4 +92,24 @@ describe('a list audience of more ids than a Postgres statement takes parameters
     assert.equal(res.status, 201, JSON.stringify(body).slice(0, 500));
     assert.equal(body.audienceSize, USERS / 10, 'the users of t3 (seedUsers spreads them over ten tenants)');
   });
+
+  it("writes each listed user that is still a user once, with its own variables, chunk after chunk, though a whole chunk's users left", async () => {
+    // Default chunks of 10,000: the second slice of the list is users deleted after its creation (last: it deletes them).
+    const listed = ids.slice(0, 25_000);
+    const variables = Object.fromEntries(listed.map((u) => [u, { link: `https://example.com/invite/${u}` }]));
+    const res = await create({ type: 'list', userIds: [...listed].reverse(), variables });
+    const { id } = (await res.json()) as { id: string };
+    assert.equal(res.status, 201);
+    const gone = listed.slice(10_000, 20_000);
+    await ctx.deps.db.deleteFrom('users').where('id', '>=', gone[0]!).where('id', '<=', gone.at(-1)!).execute();
+    await startCampaign(ctx.deps, id, 'trace-list-left', 'olivia', { by: 'policy' });
+    const outcome = await materialise(ctx.deps, id, 'trace-list-left');
+    assert.deepEqual(outcome, { recipients: 15_000, chunks: 3 });
+    const rows = await ctx.deps.db.selectFrom('deliveries').select(['user_id', 'variables']).where('campaign_id', '=', id).orderBy('user_id').execute();
+    assert.deepEqual(
+      rows.map((r) => r.user_id),
+      [...listed.slice(0, 10_000), ...listed.slice(20_000)],
+    );
+    for (const r of rows) assert.deepEqual(r.variables, variables[r.user_id], r.user_id);
+  });
 });
