@@ -2,6 +2,7 @@
 // and one chunk's INSERT … SELECT under EXPLAIN (ANALYZE, BUFFERS), rolled back.
 // Baseline in the same run: a plain INSERT … SELECT of the same rows into a table without indexes.
 //   npx tsx bench/materialise-chunks.ts [--users 1000000] [--chunk 10000] [--explain]
+//     [--list [--variables]]   (a list audience of every user, at most 200,000, each with a 60-byte variable)
 import { sql } from 'kysely';
 import { createCampaign } from '../src/campaigns/create.js';
 import { campaignInputSchema } from '../src/campaigns/input.js';
@@ -26,9 +27,13 @@ try {
     db,
   );
   await sql`analyze users`.execute(db);
+  const ids = Array.from({ length: USERS }, (_, i) => `b${String(i).padStart(7, '0')}`);
+  const variables = () => Object.fromEntries(ids.map((id) => [id, { link: `https://example.com/invite/${id}/0123456789abcdef` }]));
   const input = campaignInputSchema.parse({
     name: 'big',
-    audience: { type: 'segment', filters: {} },
+    audience: process.argv.includes('--list')
+      ? { type: 'list', userIds: ids, ...(process.argv.includes('--variables') ? { variables: variables() } : {}) }
+      : { type: 'segment', filters: {} },
     template: 'Hi {{user.name}}',
     channel: { url: 'http://127.0.0.1:9/x', secret: 'downstream-secret-0123456789' },
   });
