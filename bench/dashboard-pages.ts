@@ -54,6 +54,7 @@ try {
         status,
         audience: JSON.stringify({ type: 'segment', filters: {} }),
         audience_summary: JSON.stringify({ type: 'segment', filters: {} }),
+        content_hash: `bench-${i}`,
         template: 'Hi {{user.name}}',
         reward: JSON.stringify({ mechanism: 'points', amount: 1 }),
         channel: JSON.stringify({ url: `http://downstream-${i % 3}.local/send`, headers: {}, mode: 'single', maxBatch: 100, timeoutMs: 5000 }),

@@ -22,6 +22,7 @@ import * as m0016e from './0016e_deliveries_send_indexes.js';
 import * as m0016f from './0016f_deliveries_hot_updates.js';
 import * as m0016g from './0016g_materialised_batches.js';
 import * as m0016h from './0016h_campaign_audience_summary.js';
+import * as m0016i from './0016i_campaign_content_hash.js';
 
 /** Every migration, in order. Append only: never edit or reorder a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0016f_deliveries_hot_updates': m0016f,
   '0016g_materialised_batches': m0016g,
   '0016h_campaign_audience_summary': m0016h,
+  '0016i_campaign_content_hash': m0016i,
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/store.js';
 import type { Deps } from '../deps.js';
 import { audienceSize, audienceSummary, unknownListedUsers } from './audience.js';
+import { campaignContentHash } from './content-hash.js';
 import type { CampaignInput } from './input.js';
 import { getCampaign } from './store.js';
 
@@ -34,6 +35,7 @@ export async function createCampaign(deps: Deps, input: CampaignInput, by: strin
         status: 'draft',
         audience: JSON.stringify(input.audience),
         audience_summary: JSON.stringify(audienceSummary(input.audience)),
+        content_hash: campaignContentHash({ template: input.template, audience: input.audience, channel, start_at: input.startAt ?? null }),
         template: input.template,
         reward: JSON.stringify(input.reward),
         channel: JSON.stringify(channel),

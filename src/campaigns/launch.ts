@@ -1,13 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import { batchJobId, deliveriesQueue } from '../../queues/deliveries.js';
 import { campaignsQueue } from '../../queues/campaigns.js';
-import { payloadHash } from '../approvals/payload-hash.js';
 import { appendAudit } from '../audit/store.js';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { experimentOfCampaign } from '../growth/store.js';
 import { enqueueMaterialise } from './materialise.js';
-import { type CampaignRow, getCampaign, getCampaignAudience, outstandingBatches, transition } from './store.js';
+import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
 
 /**
  * What a launch approval is bound to: any edit to these after approval voids it.
@@ -15,7 +14,7 @@ import { type CampaignRow, getCampaign, getCampaignAudience, outstandingBatches,
  * towards any arm: the budget is the dearest arm's reward for everyone, an upper bound.
  */
 export async function launchParams(db: Kysely<Database> | Transaction<Database>, c: CampaignRow) {
-  const [experiment, audience] = await Promise.all([experimentOfCampaign(db, c.id), getCampaignAudience(db, c.id)]);
+  const experiment = await experimentOfCampaign(db, c.id);
   const audienceSize = c.audience_size ?? 0;
   const arms = experiment?.arms.map(({ name, mechanism, amount, weight }) => ({ name, mechanism, amount, weight }));
   const perRecipient = arms ? Math.max(...arms.map((a) => a.amount)) : c.reward.amount;
@@ -28,7 +27,7 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
     // Shown to approvers as a preview; the content hash binds it as well.
     template: c.template,
     ...(experiment && arms ? { experiment: { key: experiment.key, arms } } : {}),
-    contentHash: payloadHash({ template: c.template, audience, channel: c.channel, startAt: c.start_at ? new Date(c.start_at).toISOString() : null }),
+    contentHash: c.content_hash,
   };
 }
 

@@ -35,6 +35,7 @@ export const CAMPAIGN_COLUMNS = [
   'materialised_cursor',
   'materialised_batches',
   'materialised_at',
+  'content_hash',
 ] as const satisfies readonly (keyof CampaignsTable)[];
 /** A column added to the table and not to CAMPAIGN_COLUMNS fails to compile here. */
 export type CampaignColumnsComplete = Exclude<keyof CampaignsTable, 'audience' | (typeof CAMPAIGN_COLUMNS)[number]> extends never ? true : never;
@@ -46,7 +47,7 @@ export async function getCampaign(db: Db, id: string) {
 }
 export type CampaignRow = NonNullable<Awaited<ReturnType<typeof getCampaign>>>;
 
-/** A campaign's audience as it was created (materialisation, a launch's content hash). */
+/** A campaign's audience as it was created (materialisation). */
 export async function getCampaignAudience(db: Db, id: string): Promise<Audience | undefined> {
   const row = await db.selectFrom('campaigns').select('audience').where('id', '=', id).executeTakeFirst();
   return row?.audience as Audience | undefined;

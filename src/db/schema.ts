@@ -155,6 +155,8 @@ export interface CampaignsTable {
   materialised_batches: Generated<number>;
   /** Set once every recipient has its delivery row. */
   materialised_at: Timestamp | null;
+  /** What a launch approval binds, hashed at creation (0016i, campaigns/content-hash.ts). */
+  content_hash: string;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';

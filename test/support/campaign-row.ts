@@ -19,6 +19,7 @@ export function campaignRow(
     max_attempts: 5,
     trace_id: `trace-${row.id}`,
     created_by: 'test',
+    content_hash: `hash-${row.id}`,
     ...row,
   } as Insertable<CampaignsTable>;
 }

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { payloadHash } from '../../src/approvals/payload-hash.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createSchema, TEST_DATABASE_URL } from '../support/services.js';
 
-describe('migration 0016h_campaign_audience_summary', () => {
-  it('summarises the audience of every campaign created before it as the API shows it', async () => {
+describe('migrations 0016h_campaign_audience_summary and 0016i_campaign_content_hash', () => {
+  it('summarise the audience of every campaign created before them as the API shows it, and keep its launch content hash as launches computed it', async () => {
     const { schema, drop } = await createSchema();
     const handle = await openDatabase({ url: TEST_DATABASE_URL, pgliteDir: '', poolSize: 2, schema });
     try {
@@ -26,12 +27,22 @@ describe('migration 0016h_campaign_audience_summary', () => {
         );
       }
       await migrateToLatest(handle.db);
-      const rows = await handle.db.selectFrom('campaigns').select(['name', 'audience_summary']).orderBy('name').execute();
-      assert.deepEqual(rows, [
-        { name: 'invitations', audience_summary: { type: 'list', listed: 2, variables: '[2 recipients]' } },
-        { name: 'list', audience_summary: { type: 'list', listed: 3 } },
-        { name: 'segment', audience_summary: audiences.segment },
-      ]);
+      const rows = await handle.db
+        .selectFrom('campaigns')
+        .select(['name', 'audience_summary', 'content_hash', 'audience', 'template', 'channel'])
+        .orderBy('name')
+        .execute();
+      // launchParams' content hash before 0016i, over the row as read (an approval pending across the migration compares it).
+      for (const r of rows)
+        assert.equal(r.content_hash, payloadHash({ template: r.template, audience: r.audience, channel: r.channel, startAt: null }), r.name);
+      assert.deepEqual(
+        rows.map(({ name, audience_summary }) => ({ name, audience_summary })),
+        [
+          { name: 'invitations', audience_summary: { type: 'list', listed: 2, variables: '[2 recipients]' } },
+          { name: 'list', audience_summary: { type: 'list', listed: 3 } },
+          { name: 'segment', audience_summary: audiences.segment },
+        ],
+      );
     } finally {
       await handle.close();
       await drop();
