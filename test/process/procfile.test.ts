@@ -58,7 +58,9 @@ describe('Procfile processes', () => {
   it('runs each scheduled tick exactly once across three worker processes', async () => {
     const workers = [0, 1, 2].map(() => startProcess('worker', env));
     started.push(...workers);
-    await waitFor(() => workers.every((w) => w.output().includes('worker started')), { what: 'three workers', timeoutMs: 60_000 });
+    await waitFor(() => workers.every((w) => w.output().includes('worker started')), { what: 'three workers', timeoutMs: 60_000 }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${workers.map((w, i) => `worker ${i} (exit ${w.child.exitCode}):\n${w.output().slice(-3000)}`).join('\n')}`);
+    });
     const runs = await waitFor(async () => {
       const rows = await ctx.deps.db.selectFrom('job_runs').selectAll().where('queue', '=', 'ops-monitor').where('status', '=', 'completed').execute();
       return rows.length >= 5 ? rows : undefined;
