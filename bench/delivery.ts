@@ -24,10 +24,10 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { startCampaign } from '../src/campaigns/launch.js';
 import { getCampaign } from '../src/campaigns/store.js';
-import { DownstreamClient } from '../src/downstream/client.js';
 import type { TestContext } from '../test/support/deps.js';
 import { type BenchDownstream, cpuSec, postgresCpuSec, startDownstream } from './support/processes.js';
 import { BenchRun } from './support/bench-run.js';
+import { keepAliveRequests } from './support/keep-alive-requests.js';
 import { closeScenario, createBenchCampaign, openScenario } from './support/scenario.js';
 import { procfileWorkerNodeArgs, type WorkerRun, workerLauncher } from './support/worker-process.js';
 
@@ -83,39 +83,16 @@ const run = new BenchRun(workers, note, Math.max(1, ROUNDS) * 10 * 60 * 1000);
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
 /**
- * The physical limit of single mode: one process sending the same signed single-recipient
- * requests to the same no-op downstream through a keep-alive undici Pool (the delivery path's
- * own DownstreamClient), with as many in flight as single mode keeps (deliveries concurrency
- * × campaigns.sendersPerJob), no Redis, no Postgres, no queue. Requests/s.
+ * The physical limit of single mode: this process sending the same signed single-recipient requests
+ * to the same no-op downstream (bench/support/keep-alive-requests.ts), with as many in flight as
+ * single mode keeps (deliveries concurrency × campaigns.sendersPerJob). Requests/s.
  */
 async function keepAliveHttp(ds: BenchDownstream, requests: number, inFlight: number): Promise<number> {
   await ds.control({ capacity: UNLIMITED, baseLatencyMs: 0, latencyJitter: 0, errorRate: 0, overloadErrorRate: 0 });
   await ds.reset();
-  const client = new DownstreamClient({ connectionsPerOrigin: 128 });
-  const channel = { url: `${ds.url}/deliver`, mode: 'single', maxBatch: 1, timeoutMs: 10_000, headers: {} } as unknown as Parameters<DownstreamClient['request']>[0];
-  const campaignId = `keepalive-${randomBytes(4).toString('hex')}`;
-  let next = 0;
-  let failed = 0;
-  const cpu0 = process.cpuUsage();
   const ds0 = cpuSec(ds.child.pid!);
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < requests) {
-        const i = next++;
-        const userId = `u${i}`;
-        const idempotencyKey = `${campaignId}:${userId}`;
-        const body = { campaignId, userId, idempotencyKey, text: `Hi user ${i}`, reward: { mechanism: 'points', amount: 10 }, arm: null };
-        const result = await client.request(channel, SECRET, { campaignId, idempotencyKey, body });
-        if (!result.ok) failed += 1;
-      }
-    }),
-  );
-  const perSec = requests / ((performance.now() - started) / 1000);
-  const cpu = process.cpuUsage(cpu0);
-  keepAliveCpuUs.push({ client: (cpu.user + cpu.system) / requests, downstream: ((cpuSec(ds.child.pid!) - ds0) * 1e6) / requests });
-  await client.close();
-  if (failed > 0) throw new Error(`keep-alive baseline: ${failed} of ${requests} requests failed`);
+  const { perSec, cpuUs } = await keepAliveRequests(`${ds.url}/deliver`, SECRET, requests, inFlight);
+  keepAliveCpuUs.push({ client: cpuUs, downstream: ((cpuSec(ds.child.pid!) - ds0) * 1e6) / requests });
   await ds.reset();
   return perSec;
 }
