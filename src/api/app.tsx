@@ -57,7 +57,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<App
   app.use(
     bodyLimit({
       maxSize: deps.config.server.bodyLimitBytes,
-      onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${deps.config.server.bodyLimitBytes} bytes`), 413),
+      onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${deps.config.server.bodyLimitBytes} bytes (server.bodyLimitBytes)`), 413),
     }),
   );
   app.use(inputGuard({ jsonMaxDepth: deps.config.server.jsonMaxDepth }));

@@ -82,7 +82,9 @@ describe('jobs API', () => {
     assert.equal(malformed.status, 400);
     const big = await app.request('/api/v1/jobs/diagnostics', post({ data: { echo: 'x'.repeat(900) }, name: 'y'.repeat(3000) }));
     assert.equal(big.status, 413);
-    assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'payload_too_large');
+    const refused = (await big.json()) as { error: { code: string; message: string } };
+    assert.equal(refused.error.code, 'payload_too_large');
+    assert.match(refused.error.message, /server\.bodyLimitBytes/, 'names the setting that allows a larger body');
     assert.deepEqual(await written(), before);
   });
 
