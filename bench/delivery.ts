@@ -275,7 +275,7 @@ try {
     log(`round ${round} of ${ROUNDS} (load average at its start ${load}), after ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
     log(`(a) Maximum deliveries/s, no-op downstream (capacity unlimited, 0 ms), ops.enabled false, deliveries concurrency ${A_CONCURRENCY}, channel.maxBatch ${MAX_BATCH} (recipients per request in batch mode; per job, several times that for a large audience: campaigns.jobRecipients)`);
     log(`bare BullMQ no-op (${BARE_JOBS} jobs, concurrency ${BARE_CONCURRENCY}): ${bares.map((b) => b.toFixed(0)).join(' and ')} jobs/s, mean ${bare.toFixed(0)} jobs/s`);
-    log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max in flight at downstream | worker max RSS |');
+    log('| mode | recipients | rows+jobs created | end to end | deliveries/s (end to end) | ratio to bare | deliveries/s after enqueue | ratio | batch jobs/s | downstream msgs | dup | bad sig | max held at once by the downstream (a no-op answers within its handler: 1) | worker max RSS |');
     log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     if (keepAlive !== undefined) {
       log(
