@@ -36,6 +36,18 @@ export function audienceSummary(audience: Audience): Record<string, unknown> {
   };
 }
 
+/**
+ * audienceSummary in SQL, over a row's `audience` column: for rows written without a summary
+ * (before migration 0016h, or by a process of the version before). The migration test checks the two agree.
+ */
+export const audienceSummarySql = sql<Record<string, unknown>>`case
+  when audience->>'type' = 'list' then
+    jsonb_build_object('type', 'list', 'listed', jsonb_array_length(audience->'userIds'))
+    || case when audience ? 'variables'
+         then jsonb_build_object('variables', '[' || (select count(*) from jsonb_object_keys(audience->'variables')) || ' recipients]')
+         else '{}'::jsonb end
+  else audience end`;
+
 export async function audienceSize(db: Kysely<Database>, audience: Audience): Promise<number> {
   const row = await db
     .selectFrom(audienceQuery(db, audience).as('a'))

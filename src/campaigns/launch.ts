@@ -6,7 +6,8 @@ import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { experimentOfCampaign } from '../growth/store.js';
 import { enqueueMaterialise } from './materialise.js';
-import { type CampaignRow, getCampaign, outstandingBatches, transition } from './store.js';
+import { campaignContentHash } from './content-hash.js';
+import { type CampaignRow, getCampaign, getCampaignAudience, outstandingBatches, transition } from './store.js';
 
 /**
  * What a launch approval is bound to: any edit to these after approval voids it.
@@ -15,6 +16,8 @@ import { type CampaignRow, getCampaign, outstandingBatches, transition } from '.
  */
 export async function launchParams(db: Kysely<Database> | Transaction<Database>, c: CampaignRow) {
   const experiment = await experimentOfCampaign(db, c.id);
+  // A campaign of the version before 0016i has no kept hash: its row is hashed as it was then.
+  const contentHash = c.content_hash ?? campaignContentHash({ ...c, audience: await getCampaignAudience(db, c.id) });
   const audienceSize = c.audience_size ?? 0;
   const arms = experiment?.arms.map(({ name, mechanism, amount, weight }) => ({ name, mechanism, amount, weight }));
   const perRecipient = arms ? Math.max(...arms.map((a) => a.amount)) : c.reward.amount;
@@ -27,7 +30,7 @@ export async function launchParams(db: Kysely<Database> | Transaction<Database>,
     // Shown to approvers as a preview; the content hash binds it as well.
     template: c.template,
     ...(experiment && arms ? { experiment: { key: experiment.key, arms } } : {}),
-    contentHash: c.content_hash,
+    contentHash,
   };
 }
 

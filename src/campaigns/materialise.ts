@@ -82,13 +82,14 @@ export async function materialise(deps: Deps, campaignId: string, traceId: strin
       if (row.materialised_at || ['cancelled', 'completed', 'failed'].includes(row.status)) return null;
       const now = deps.clock.now();
       // A list: the next slice of its ids after the cursor (a slice's last id, or a user written before).
-      const from = listed && row.materialised_cursor !== null ? listed.indexOf(row.materialised_cursor) + 1 : 0;
-      const slice = listed?.slice(from, from + chunk);
-      const variables = JSON.stringify(audience.type === 'list' && slice ? listVariables(audience, slice) : {});
+      // A cursor the list does not hold (never written so) takes the whole list after it, as a segment.
+      const at = listed && row.materialised_cursor !== null ? listed.indexOf(row.materialised_cursor) : -1;
+      const from = at + 1;
+      const slice = listed && (row.materialised_cursor === null || at >= 0) ? listed.slice(from, from + chunk) : undefined;
+      const variables = JSON.stringify(audience.type !== 'list' ? {} : slice ? listVariables(audience, slice) : (audience.variables ?? {}));
       let page = audienceQuery(trx, slice ? { type: 'list', userIds: slice } : audience)
         .orderBy('users.id')
         .limit(chunk);
-      // Also for a list: a slice found from a cursor the list does not hold still writes no user twice.
       if (row.materialised_cursor !== null) page = page.where('users.id', '>', row.materialised_cursor);
       const done = await sql<{ selected: number; last: string | null; nextBatch: number }>`
         with recipients as (

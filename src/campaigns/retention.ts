@@ -12,7 +12,7 @@ import {
 } from './delivery-summary.js';
 import { rateSubject } from './progress.js';
 import { rateWindow } from './rate-eta.js';
-import { batchSummaries, type CampaignRow, deliveredBetween, deliveryBuckets, deliveryCounts } from './store.js';
+import { batchSummaries, CAMPAIGN_COLUMNS, type CampaignRow, deliveredBetween, deliveryBuckets, deliveryCounts } from './store.js';
 
 /** Campaign states no delivery leaves again. */
 const FINISHED = ['completed', 'cancelled', 'failed'] as const;
@@ -73,7 +73,7 @@ async function campaignsDue(deps: Deps, cutoff: Date, now: Date): Promise<Campai
   const finishedAt = sql<Date>`coalesce(c.finished_at, c.updated_at)`;
   return deps.db
     .selectFrom('campaigns as c')
-    .selectAll('c')
+    .select(CAMPAIGN_COLUMNS)
     .where('c.status', 'in', [...FINISHED])
     .where(finishedAt, '<', cutoff)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_summaries as s').select('s.campaign_id').whereRef('s.campaign_id', '=', 'c.id'))))

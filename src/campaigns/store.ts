@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import type { CampaignStatus, CampaignsTable, Database } from '../db/schema.js';
+import { audienceSummarySql } from './audience.js';
 import type { Audience } from './input.js';
 import { deliverySummary, summaryBuckets } from './delivery-summary.js';
 
@@ -10,11 +11,10 @@ type Db = Kysely<Database> | Transaction<Database>;
  * and their variables): a batch job, the Ops agent's cycle and a progress poll each read the row,
  * and fetched and parsed all of it (0.3-0.5 s a read at 200,000). audience_summary is what is shown.
  */
-export const CAMPAIGN_COLUMNS = [
+const CAMPAIGN_COLUMN_NAMES = [
   'id',
   'name',
   'status',
-  'audience_summary',
   'template',
   'reward',
   'channel',
@@ -37,10 +37,13 @@ export const CAMPAIGN_COLUMNS = [
   'materialised_at',
   'content_hash',
 ] as const satisfies readonly (keyof CampaignsTable)[];
-/** A column added to the table and not to CAMPAIGN_COLUMNS fails to compile here. */
-export type CampaignColumnsComplete = Exclude<keyof CampaignsTable, 'audience' | (typeof CAMPAIGN_COLUMNS)[number]> extends never ? true : never;
+/** A column added to the table and not to CAMPAIGN_COLUMN_NAMES fails to compile here. */
+export type CampaignColumnsComplete = Exclude<keyof CampaignsTable, 'audience' | 'audience_summary' | (typeof CAMPAIGN_COLUMN_NAMES)[number]> extends never ? true : never;
 const campaignColumnsComplete: CampaignColumnsComplete = true;
 void campaignColumnsComplete;
+
+/** What a campaign row is read as: its columns, and its audience's summary (from the audience itself for a row of the version before 0016h, which wrote none). */
+export const CAMPAIGN_COLUMNS = [...CAMPAIGN_COLUMN_NAMES, sql<Record<string, unknown>>`coalesce(audience_summary, ${audienceSummarySql})`.as('audience_summary')] as const;
 
 export async function getCampaign(db: Db, id: string) {
   return db.selectFrom('campaigns').select(CAMPAIGN_COLUMNS).where('id', '=', id).executeTakeFirst();

@@ -130,8 +130,8 @@ export interface CampaignsTable {
   status: CampaignStatus;
   /** Read only where it is used (getCampaignAudience): a list holds up to 200,000 ids. */
   audience: JSONColumnType<Record<string, unknown>>;
-  /** What the API shows of the audience (0016h): a list's ids counted, its variables never shown. */
-  audience_summary: JSONColumnType<Record<string, unknown>>;
+  /** What the API shows of the audience (0016h): a list's ids counted, its variables never shown. Null in rows of the version before: read through campaignColumns. */
+  audience_summary: ColumnType<Record<string, unknown> | null, string, string>;
   template: string;
   reward: JSONColumnType<{ mechanism: string; amount: number }>;
   channel: JSONColumnType<{ url: string; headers: Record<string, string>; mode: 'single' | 'batch'; maxBatch: number; timeoutMs: number }>;
@@ -155,8 +155,8 @@ export interface CampaignsTable {
   materialised_batches: Generated<number>;
   /** Set once every recipient has its delivery row. */
   materialised_at: Timestamp | null;
-  /** What a launch approval binds, hashed at creation (0016i, campaigns/content-hash.ts). */
-  content_hash: string;
+  /** What a launch approval binds, hashed at creation (0016i, campaigns/content-hash.ts); null in rows of the version before. */
+  content_hash: ColumnType<string | null, string, string>;
 }
 
 export type DeliveryStatus = 'pending' | 'retry' | 'delivered' | 'dead';

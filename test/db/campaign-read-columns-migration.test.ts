@@ -1,48 +1,61 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import { payloadHash } from '../../src/approvals/payload-hash.js';
+import { audienceSummary } from '../../src/campaigns/audience.js';
+import type { Audience } from '../../src/campaigns/input.js';
+import { launchParams } from '../../src/campaigns/launch.js';
+import { getCampaign, listCampaigns } from '../../src/campaigns/store.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
 import { createSchema, TEST_DATABASE_URL } from '../support/services.js';
 
-describe('migrations 0016h_campaign_audience_summary and 0016i_campaign_content_hash', () => {
-  it('summarise the audience of every campaign created before them as the API shows it, and keep its launch content hash as launches computed it', async () => {
+const audiences: Record<string, Audience> = {
+  segment: { type: 'segment', filters: { plans: ['pro'] } },
+  list: { type: 'list', userIds: ['u1', 'u2', 'u3'] },
+  invitations: { type: 'list', userIds: ['u1', 'u2'], variables: { u1: { link: 'https://x/1' }, u2: { link: 'https://x/2' } } },
+};
+const CHANNEL = { url: 'http://127.0.0.1:1/', headers: {}, mode: 'single', maxBatch: 70, timeoutMs: 5000 };
+
+/** Campaign rows as the version before 0016h wrote them: no audience summary, no content hash. */
+async function insertAsBefore(db: Kysely<Database>, tag: string): Promise<void> {
+  for (const [name, audience] of Object.entries(audiences)) {
+    await sql`insert into campaigns (id, name, status, audience, template, reward, channel, channel_secret, max_attempts, trace_id, created_by, created_at, updated_at)
+      values (gen_random_uuid(), ${`${tag} ${name}`}, 'draft', ${JSON.stringify(audience)}, 'Hi', '{"mechanism": "none", "amount": 0}',
+              ${JSON.stringify(CHANNEL)}, 'secret', 3, 't', 'me', now(), now())`.execute(db);
+  }
+}
+
+/** Each is read with its audience's summary (as audienceSummary makes it at creation) and launched under the content hash it had. */
+async function readAsBefore(db: Kysely<Database>, tag: string): Promise<void> {
+  const listed = await listCampaigns(db, { limit: 100, offset: 0 });
+  for (const [name, audience] of Object.entries(audiences)) {
+    const row = listed.find((c) => c.name === `${tag} ${name}`);
+    assert.ok(row, `${tag} ${name}`);
+    assert.deepEqual(row.audience_summary, audienceSummary(audience), `${tag} ${name}: its summary`);
+    assert.deepEqual((await getCampaign(db, row.id))?.audience_summary, audienceSummary(audience));
+    // launchParams' content hash before 0016i, over the row: an approval pending across the deploy compares it.
+    const before = payloadHash({ template: 'Hi', audience, channel: CHANNEL, startAt: null });
+    assert.equal((await launchParams(db, row)).contentHash, before, `${tag} ${name}: its content hash`);
+  }
+}
+
+describe('campaigns written before 0016h_campaign_audience_summary and 0016i_campaign_content_hash', () => {
+  it('are read with their summary and launched under their old content hash, whether written before the migrations or by a process of that version while a deploy rolls', async () => {
     const { schema, drop } = await createSchema();
     const handle = await openDatabase({ url: TEST_DATABASE_URL, pgliteDir: '', poolSize: 2, schema });
     try {
-      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= '0016g_materialised_batches'));
-      await migrateToLatest(handle.db, before);
-      const audiences = {
-        segment: { type: 'segment', filters: { plans: ['pro'] } },
-        list: { type: 'list', userIds: ['u1', 'u2', 'u3'] },
-        invitations: { type: 'list', userIds: ['u1', 'u2'], variables: { u1: { link: 'https://x/1' }, u2: { link: 'https://x/2' } } },
-      };
-      for (const [name, audience] of Object.entries(audiences)) {
-        await sql`insert into campaigns (id, name, status, audience, template, reward, channel, channel_secret, max_attempts, trace_id, created_by, created_at, updated_at)
-          values (gen_random_uuid(), ${name}, 'draft', ${JSON.stringify(audience)}, 'Hi', '{"mechanism": "none", "amount": 0}',
-                  '{"url": "http://127.0.0.1:1/", "headers": {}, "mode": "single", "maxBatch": 70, "timeoutMs": 5000}', 'secret', 3, 't', 'me', now(), now())`.execute(
-          handle.db,
-        );
-      }
+      await migrateToLatest(handle.db, Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= '0016g_materialised_batches')));
+      await insertAsBefore(handle.db, 'existing');
       await migrateToLatest(handle.db);
-      const rows = await handle.db
-        .selectFrom('campaigns')
-        .select(['name', 'audience_summary', 'content_hash', 'audience', 'template', 'channel'])
-        .orderBy('name')
-        .execute();
-      // launchParams' content hash before 0016i, over the row as read (an approval pending across the migration compares it).
-      for (const r of rows)
-        assert.equal(r.content_hash, payloadHash({ template: r.template, audience: r.audience, channel: r.channel, startAt: null }), r.name);
-      assert.deepEqual(
-        rows.map(({ name, audience_summary }) => ({ name, audience_summary })),
-        [
-          { name: 'invitations', audience_summary: { type: 'list', listed: 2, variables: '[2 recipients]' } },
-          { name: 'list', audience_summary: { type: 'list', listed: 3 } },
-          { name: 'segment', audience_summary: audiences.segment },
-        ],
-      );
+      // The migration gave the existing rows their summary; the new columns take rows without them.
+      const summaries = await handle.db.selectFrom('campaigns').select(['name', 'audience_summary']).execute();
+      for (const r of summaries) assert.deepEqual(r.audience_summary, audienceSummary(audiences[r.name.split(' ')[1]!]!), r.name);
+      await insertAsBefore(handle.db, 'rolling');
+      await readAsBefore(handle.db, 'existing');
+      await readAsBefore(handle.db, 'rolling');
     } finally {
       await handle.close();
       await drop();
