@@ -23,22 +23,11 @@ export function audienceQuery(db: Kysely<Database>, audience: Audience) {
 }
 
 /**
- * What the API shows of an audience (kept as campaigns.audience_summary): a list's ids are counted,
- * not listed (up to 200,000 of them), and its per-recipient variables, which can hold personal
- * links (Beta invitations), only counted.
- */
-export function audienceSummary(audience: Audience): Record<string, unknown> {
-  if (audience.type !== 'list') return audience;
-  return {
-    type: 'list',
-    listed: audience.userIds.length,
-    ...(audience.variables ? { variables: `[${Object.keys(audience.variables).length} recipients]` } : {}),
-  };
-}
-
-/**
- * audienceSummary in SQL, over a row's `audience` column: for rows written without a summary
- * (before migration 0016h, or by a process of the version before). The migration test checks the two agree.
+ * What the API shows of an audience (kept as campaigns.audience_summary), from a row's `audience`
+ * column: a list's ids are counted, not listed (up to 200,000 of them), and its per-recipient
+ * variables, which can hold personal links (Beta invitations), only counted. Written at creation,
+ * by migration 0016h for older rows, and computed on read for a row a process of the version
+ * before wrote without it.
  */
 export const audienceSummarySql = sql<Record<string, unknown>>`case
   when audience->>'type' = 'list' then

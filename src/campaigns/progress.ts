@@ -13,7 +13,7 @@ export function campaignView(c: CampaignRow) {
     name: c.name,
     status: c.status,
     statusReason: c.status_reason,
-    // A list's ids counted, its per-recipient variables (personal links) never shown: audienceSummary.
+    // A list's ids counted, its per-recipient variables (personal links) never shown: audienceSummarySql.
     audience: c.audience_summary,
     audienceSize: c.audience_size,
     /** Recipients written by the launch's materialisation so far; `done` once all are in. */

@@ -130,8 +130,8 @@ export interface CampaignsTable {
   status: CampaignStatus;
   /** Read only where it is used (getCampaignAudience): a list holds up to 200,000 ids. */
   audience: JSONColumnType<Record<string, unknown>>;
-  /** What the API shows of the audience (0016h): a list's ids counted, its variables never shown. Null in rows of the version before: read through campaignColumns. */
-  audience_summary: ColumnType<Record<string, unknown> | null, string, string>;
+  /** What the API shows of the audience (0016h): a list's ids counted, its variables never shown. Null in rows of the version before: read through CAMPAIGN_COLUMNS. */
+  audience_summary: ColumnType<Record<string, unknown> | null, string | undefined, string>;
   template: string;
   reward: JSONColumnType<{ mechanism: string; amount: number }>;
   channel: JSONColumnType<{ url: string; headers: Record<string, string>; mode: 'single' | 'batch'; maxBatch: number; timeoutMs: number }>;
